@@ -1,0 +1,35 @@
+// BlobStore: the one interface every image source implements to hand out manifests and blobs by digest.
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../core/model.ts';
+
+/** A manifest or index as fetched: its exact bytes, the media type the source declared, and its digest. */
+export interface FetchedManifest {
+  bytes: Buffer;
+  /** Media type from the source (HTTP Content-Type, or the descriptor that pointed at it); null when unknown. */
+  mediaType: string | null;
+  /** `sha256:…` of `bytes`, verified against the requested digest when one was requested. */
+  digest: string;
+}
+
+/**
+ * Where manifests and blobs come from: an OCI layout directory, an image archive, or a registry.
+ * Everything above this interface (platform selection, config parsing, layer walking) is shared.
+ */
+export interface BlobStore {
+  /** Human-readable name of the place, used in error messages (a path, or `host/repository`). */
+  readonly location: string;
+  /**
+   * Fetch a manifest or index, by tag or by descriptor. With no tag the store picks its default
+   * (an OCI layout's index.json; a registry's `latest`). Throws SextantError NOT_FOUND when absent.
+   */
+  getManifest(ref: { tag: string | null } | { descriptor: Descriptor }): Promise<FetchedManifest>;
+  /**
+   * Read a small blob (a config, an attestation layer) into memory. Verifies size and digest;
+   * refuses blobs larger than `maxBytes` with LIMIT_EXCEEDED.
+   */
+  readBlob(descriptor: Descriptor, maxBytes: number): Promise<Buffer>;
+  /** Open a blob (a layer) as a stream of its stored bytes. The reader verifies the digest while streaming. */
+  openBlob(descriptor: Descriptor): Promise<Readable>;
+  /** Release files, sockets or temporary state. */
+  close(): Promise<void>;
+}
