@@ -9,6 +9,11 @@ export interface FetchedManifest {
   mediaType: string | null;
   /** `sha256:…` of `bytes`, verified against the requested digest when one was requested. */
   digest: string;
+  /**
+   * True for a document that is not a content-addressed blob (an OCI layout's index.json): it can pick
+   * a manifest like an index does, but its digest names nothing and is not reported as the index digest.
+   */
+  virtual?: boolean;
 }
 
 /**

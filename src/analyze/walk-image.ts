@@ -1,0 +1,73 @@
+// Walks every layer of a resolved image exactly once, several layers at a time, and reports progress.
+import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { ResolvedImage } from '../image/resolve.ts';
+import type { CapturePredicate, LayerContents, WalkLimits } from '../layerfs/types.ts';
+import { walkLayer } from '../layerfs/walk-layer.ts';
+
+/** Progress of one layer's walk, in stored (compressed) bytes. */
+export interface LayerProgress {
+  index: number;
+  bytes: number;
+  total: number;
+  done: boolean;
+}
+
+/** What walking an image needs beyond the image itself. */
+export interface WalkImageOptions {
+  capture: CapturePredicate;
+  limits: WalkLimits;
+  /** Most layers walked at once; defaults to the CPU count (at least 2, since network and inflate overlap). */
+  concurrency?: number;
+  onProgress?: (p: LayerProgress) => void;
+}
+
+/**
+ * Walk all layers, verifying each one's digest and diffID, and return their contents in layer order.
+ * The first failure stops the walk; layers already in flight are abandoned.
+ */
+export async function walkImage(image: ResolvedImage, options: WalkImageOptions): Promise<LayerContents[]> {
+  const layers = image.layers;
+  const results: LayerContents[] = new Array(layers.length);
+  const concurrency = Math.max(1, Math.min(layers.length, options.concurrency ?? Math.max(2, availableParallelism())));
+  let next = 0;
+  let failed = false;
+  const inFlight = new Set<Readable>();
+  const worker = async (): Promise<void> => {
+    while (!failed && next < layers.length) {
+      const index = next++;
+      const layer = layers[index] as (typeof layers)[number];
+      const stream = await image.store.openBlob(layer);
+      inFlight.add(stream);
+      if (options.onProgress) {
+        let bytes = 0;
+        const report = options.onProgress;
+        stream.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          report({ index, bytes, total: layer.size, done: false });
+        });
+      }
+      try {
+        results[index] = await walkLayer(stream, {
+          index,
+          expectedDigest: layer.digest,
+          expectedDiffId: layer.diffId,
+          expectedSize: layer.size,
+          mediaType: layer.mediaType,
+          capture: options.capture,
+          limits: options.limits,
+        });
+      } catch (err) {
+        // Stop the other layers too: their results are useless once one layer has failed.
+        failed = true;
+        for (const s of inFlight) s.destroy();
+        throw err;
+      } finally {
+        inFlight.delete(stream);
+      }
+      options.onProgress?.({ index, bytes: layer.size, total: layer.size, done: true });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}

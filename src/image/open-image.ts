@@ -1,0 +1,85 @@
+// Opens an image reference: picks the source for its prefix and resolves it to one image (or a root filesystem).
+import type { ImageRef, Platform, RegistryInfo } from '../core/model.ts';
+import { SextantError } from '../core/errors.ts';
+import type { BlobStore } from './blob-store.ts';
+import { parseReference } from './reference.ts';
+import { registryType, registryUrl } from './registry/registry-type.ts';
+import { type ResolvedImage, resolveImage } from './resolve.ts';
+import { openArchiveFiles } from './sources/archive/archive-files.ts';
+import { DockerArchiveStore } from './sources/archive/docker-archive-store.ts';
+import { openDirectoryFiles } from './sources/oci-layout/directory-files.ts';
+import { OciLayoutStore } from './sources/oci-layout/layout-store.ts';
+import { RegistryBlobStore } from './sources/registry/registry-store.ts';
+
+/** Options that change how an image is found. */
+export interface OpenOptions {
+  /** `--platform`; null picks the host's platform, or the only image there is. */
+  platform: Platform | null;
+  /** Allow plain HTTP to registries (`--insecure-registry`). */
+  insecureRegistry?: boolean;
+}
+
+/** An image with layers, ready to walk, or a root filesystem directory. */
+export type OpenedImage =
+  | { kind: 'layered'; ref: ImageRef; image: ResolvedImage; registry: RegistryInfo | null; close(): Promise<void> }
+  | { kind: 'rootfs'; ref: Extract<ImageRef, { kind: 'fs' }>; path: string; close(): Promise<void> };
+
+/** Open what `reference` names. Throws SextantError for every failure a user can cause. */
+export async function openImage(reference: string | ImageRef, options: OpenOptions): Promise<OpenedImage> {
+  const ref = typeof reference === 'string' ? parseReference(reference) : reference;
+  if (ref.kind === 'fs') return { kind: 'rootfs', ref, path: ref.path, close: async () => {} };
+  const { store, tag, registry } = await openStore(ref, options);
+  try {
+    const image = await resolveImage(store, ref.kind === 'registry' && ref.digest ? { descriptor: digestOnly(ref.digest) } : { tag }, options.platform);
+    return { kind: 'layered', ref, image, registry, close: () => store.close() };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+async function openStore(ref: Exclude<ImageRef, { kind: 'fs' }>, options: OpenOptions): Promise<{ store: BlobStore; tag: string | null; registry: RegistryInfo | null }> {
+  switch (ref.kind) {
+    case 'oci-dir':
+      return { store: new OciLayoutStore(await openDirectoryFiles(ref.path)), tag: ref.tag, registry: null };
+    case 'archive': {
+      const files = await openArchiveFiles(ref.path);
+      try {
+        // Docker 25+ and OCI archives carry an OCI layout with real manifests; older `docker save` does not.
+        if (files.has('index.json')) return { store: new OciLayoutStore(files), tag: null, registry: null };
+        const store = await DockerArchiveStore.open(files);
+        return { store, tag: null, registry: registryFromName(store.repoTags[0]) };
+      } catch (err) {
+        await files.close();
+        throw err;
+      }
+    }
+    case 'registry': {
+      const insecure = options.insecureRegistry ?? false;
+      const store = new RegistryBlobStore({ registry: ref.registry, repository: ref.repository, insecure });
+      const registry: RegistryInfo = { url: registryUrl(ref.registry, insecure), type: registryType(ref.registry), repository: ref.repository, tag: ref.tag };
+      return { store, tag: ref.tag, registry };
+    }
+  }
+}
+
+/**
+ * A manifest fetched by digest alone: the registry tells the media type and size, so the descriptor carries
+ * only the digest (size -1 means "unknown" to the registry store, which then bounds the read itself).
+ */
+function digestOnly(digest: string) {
+  return { mediaType: '', digest, size: -1 };
+}
+
+/** Registry details from an image name such as a `docker save` RepoTag (`debian:12`, `ghcr.io/o/app:1`). */
+function registryFromName(name: string | undefined): RegistryInfo | null {
+  if (!name) return null;
+  try {
+    const ref = parseReference(name);
+    if (ref.kind !== 'registry') return null;
+    return { url: registryUrl(ref.registry, false), type: registryType(ref.registry), repository: ref.repository, tag: ref.tag };
+  } catch (err) {
+    if (err instanceof SextantError) return null;
+    throw err;
+  }
+}
