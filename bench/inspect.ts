@@ -1,0 +1,96 @@
+// `npm run bench -- inspect [--runs N] [oci-dir://…|archive://…]`: walk every layer of a large image with
+// Sextant and compare MB/s and peak RSS with two baselines on the same layer blobs: parallel node:zlib
+// gunzip (the practical limit on this machine) and `tar -xzOf` one layer after another.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const defaultImage = join(root, 'bench/.cache/debian-large');
+const buildScript = join(root, '../shared/scripts/build-debian-image.sh');
+const PACKAGES = 'python3 perl gcc g++ make git curl';
+
+interface Sample {
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** Entry point for `npm run bench -- inspect`. */
+export async function inspectBench(args: string[]): Promise<void> {
+  let runs = 5;
+  let reference: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--runs') runs = Number(args[++i]);
+    else reference = args[i] ?? null;
+  }
+  if (!reference) {
+    if (!existsSync(join(defaultImage, '.done'))) {
+      process.stderr.write(`building the benchmark image (Debian bookworm + ${PACKAGES}) with ${buildScript} …\n`);
+      const r = spawnSync('bash', [buildScript, defaultImage, '--packages', PACKAGES], { stdio: 'inherit' });
+      if (r.status !== 0) throw new Error('could not build the benchmark image');
+    }
+    reference = `oci-dir://${join(defaultImage, 'oci')}`;
+  }
+  const layers = layerFiles(reference);
+  const compressed = layers.reduce((n, l) => n + l.size, 0);
+  const uncompressed = layers.reduce((n, l) => n + l.uncompressed, 0);
+  process.stdout.write(
+    `image ${reference}\n${layers.length} layers, ${mb(compressed)} MB stored, ${mb(uncompressed)} MB uncompressed; median of ${runs} runs\n\n`,
+  );
+
+  const child = (script: string, extra: string[]) => () => measureNode([join(root, 'bench', script), ...extra]);
+  const rows: [string, Sample][] = [
+    ['sextant inspect (walk + verify + index)', median(runs, child('inspect-child.ts', [reference]))],
+    ['node:zlib gunzip, all layers in parallel', median(runs, child('gunzip-child.ts', layers.map((l) => l.path)))],
+    ['tar -xzOf, one layer after another', median(runs, () => measureCommand('bash', ['-c', layers.map((l) => `tar -xzOf '${l.path}' > /dev/null`).join(' && ')]))],
+  ];
+  const gunzip = rows[1]?.[1].seconds ?? 1;
+  process.stdout.write(`${'what'.padEnd(44)}${'seconds'.padStart(9)}${'MB/s'.padStart(9)}${'peak RSS'.padStart(11)}${'vs gunzip'.padStart(11)}\n`);
+  for (const [name, s] of rows) {
+    process.stdout.write(
+      `${name.padEnd(44)}${s.seconds.toFixed(2).padStart(9)}${(uncompressed / 1e6 / s.seconds).toFixed(0).padStart(9)}${`${s.maxRssMb.toFixed(0)} MB`.padStart(11)}${`${((gunzip / s.seconds) * 100).toFixed(0)}%`.padStart(11)}\n`,
+    );
+  }
+  process.stdout.write('\nMB/s counts uncompressed bytes. Goal: sextant ≥ 80% of the parallel gunzip throughput, peak RSS < 150 MB.\n');
+}
+
+/** The layer blobs of an OCI layout, with their uncompressed sizes (counted once with gunzip). */
+function layerFiles(reference: string): { path: string; size: number; uncompressed: number }[] {
+  const m = /^oci-dir:\/\/(.*)$/.exec(reference);
+  if (!m?.[1]) throw new Error('the inspect benchmark reads an oci-dir:// layout (its baselines need the layer files)');
+  const dir = m[1];
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
+  const manifest = JSON.parse(readFileSync(blob(index.manifests[0]?.digest ?? ''), 'utf8')) as { layers: { digest: string; size: number }[] };
+  return manifest.layers.map((l) => {
+    const out = spawnSync('bash', ['-c', `gzip -dc '${blob(l.digest)}' | wc -c`], { encoding: 'utf8' });
+    return { path: blob(l.digest), size: l.size, uncompressed: Number(out.stdout.trim()) };
+  });
+}
+
+/** Run a Node script under Node 24 in a child process; it reports its own wall time and peak RSS as JSON. */
+function measureNode(args: string[]): Sample {
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] as string) as Sample;
+}
+
+/** Run a command under GNU time for wall time and peak RSS. */
+function measureCommand(cmd: string, args: string[]): Sample {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  const [seconds, kb] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { seconds: seconds ?? NaN, maxRssMb: (kb ?? NaN) / 1024 };
+}
+
+function median(runs: number, sample: () => Sample): Sample {
+  const samples = Array.from({ length: runs }, sample);
+  const pick = (f: (s: Sample) => number) => samples.map(f).sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
+  return { seconds: pick((s) => s.seconds), maxRssMb: pick((s) => s.maxRssMb) };
+}
+
+function mb(n: number): string {
+  return (n / 1e6).toFixed(0);
+}

@@ -1,0 +1,12 @@
+// Benchmarks, run as `npm run bench -- <name> [args]`. Each prints its figures beside the baselines it names.
+import { inspectBench } from './inspect.ts';
+
+const benches: Record<string, (args: string[]) => Promise<void>> = { inspect: inspectBench };
+
+const [name, ...args] = process.argv.slice(2);
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [args]\n`);
+  process.exit(2);
+}
+await bench(args);
