@@ -1,6 +1,9 @@
 // BuildKit attestations: attestation manifests in an index, in-toto statements (bare or DSSE), SLSA provenance, SPDX SBOMs.
 import type { AttestationStatement, Descriptor, Material, Provenance, VcsInfo } from '../core/model.ts';
 import { SextantError } from '../core/errors.ts';
+import { finalFrom, parseDockerfileStages } from './dockerfile.ts';
+import { obj, str as anyStr, stringMap } from './json.ts';
+import { type ImageName, parseImageName } from './reference.ts';
 
 /** Index annotation BuildKit sets on an attestation manifest; its value is `attestation-manifest`. */
 export const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
@@ -275,13 +278,6 @@ function basename(path: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Base image: the FROM of the stage that was built, matched to the docker materials
 
-interface ImageName {
-  /** `registry/repository`, e.g. `docker.io/library/alpine`. */
-  name: string;
-  tag: string | null;
-  digest: string | null;
-}
-
 interface DockerMaterial {
   image: ImageName;
   material: Material;
@@ -353,175 +349,7 @@ function purlToImageName(purl: string): ImageName | null {
   return { name: image.name, tag, digest };
 }
 
-/**
- * `[host[:port]/]path[:tag][@digest]` normalised as Docker does: a first component with a dot, a port or `localhost`
- * is a registry; otherwise Docker Hub, where one-component names live under `library/`. Null when it is not a name.
- */
-function parseImageName(ref: string): ImageName | null {
-  let rest = ref.trim();
-  let digest: string | null = null;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | null = null;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split('/');
-  let registry = 'docker.io';
-  const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    registry = first.toLowerCase();
-    parts.shift();
-  }
-  if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = 'docker.io';
-  if (parts.length === 0 || parts.some((p) => !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p))) return null;
-  if (tag !== null && !/^\w[\w.-]{0,127}$/.test(tag)) return null;
-  if (digest !== null && !/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/.test(digest)) return null;
-  if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
-  return { name: `${registry}/${parts.join('/')}`, tag, digest };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Just enough Dockerfile to find the FROM of the stage that was built
-
-interface Stage {
-  /** The FROM argument after global-ARG expansion; null when it uses an ARG with no value. */
-  from: string | null;
-  /** Stage name (`AS name`), lowercased as BuildKit matches them. */
-  name: string | null;
-}
-
-interface DockerfileStages {
-  syntax: string | null;
-  globalArgs: Map<string, string | null>;
-  stages: Stage[];
-}
-
-function parseDockerfileStages(text: string): DockerfileStages {
-  const lines = text.split(/\r?\n/);
-  let escape = '\\';
-  let syntax: string | null = null;
-  let i = 0;
-  // Parser directives are only recognised at the very top, before any other line.
-  for (; i < lines.length; i++) {
-    const d = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(lines[i] ?? '');
-    if (!d?.[1] || d[2] === undefined) break;
-    const key = d[1].toLowerCase();
-    if (key === 'escape' && (d[2] === '`' || d[2] === '\\')) escape = d[2];
-    else if (key === 'syntax') syntax = d[2];
-  }
-
-  const globalArgs = new Map<string, string | null>();
-  const stages: Stage[] = [];
-  while (i < lines.length) {
-    // Join continuation lines; comment lines inside a continued instruction are dropped, as Docker does.
-    let instruction = '';
-    for (; i < lines.length; i++) {
-      const line = lines[i] ?? '';
-      if (/^\s*#/.test(line) || line.trim() === '') continue;
-      const trimmed = line.replace(/\s+$/, '');
-      if (trimmed.endsWith(escape)) {
-        instruction += trimmed.slice(0, -1);
-        continue;
-      }
-      instruction += line;
-      i++;
-      break;
-    }
-    if (instruction.trim() === '') break;
-    const words = instruction.trim().split(/\s+/);
-    const keyword = words[0]?.toUpperCase();
-    if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
-      // Heredoc bodies (RUN <<EOF … EOF) are content, not instructions.
-      for (const h of instruction.matchAll(/<<(-?)(["']?)([A-Za-z_][\w-]*)\2/g)) {
-        while (i < lines.length) {
-          const body = lines[i++] ?? '';
-          if ((h[1] === '-' ? body.replace(/^\t+/, '') : body) === h[3]) break;
-        }
-      }
-    }
-    if (keyword === 'ARG' && stages.length === 0) {
-      for (const word of words.slice(1)) {
-        const eq = word.indexOf('=');
-        if (eq < 0) globalArgs.set(word, null);
-        else globalArgs.set(word.slice(0, eq), unquote(word.slice(eq + 1)));
-      }
-    } else if (keyword === 'FROM') {
-      const rest = words.slice(1).filter((w) => !w.startsWith('--'));
-      const as = rest[1]?.toLowerCase() === 'as' ? rest[2] : undefined;
-      stages.push({ from: rest[0] ?? null, name: as ? as.toLowerCase() : null });
-    }
-  }
-  return { syntax, globalArgs, stages };
-}
-
-function unquote(v: string): string {
-  return /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v;
-}
-
-/**
- * The image at the root of the built stage: the `target` stage when one was asked for, else the last, followed back
- * through stage names. `scratch` when the stage starts from nothing; null when it cannot be told.
- */
-function finalFrom(parsed: DockerfileStages, args: Record<string, string>): ImageName | 'scratch' | null {
-  const vars = new Map<string, string | null>(parsed.globalArgs);
-  for (const [k, v] of Object.entries(args)) {
-    // Build args override a global ARG's default only when the Dockerfile declares that ARG.
-    if (k.startsWith('build-arg:') && vars.has(k.slice('build-arg:'.length))) vars.set(k.slice('build-arg:'.length), v);
-  }
-  const target = args.target?.toLowerCase();
-  let index = target ? parsed.stages.findIndex((s) => s.name === target) : parsed.stages.length - 1;
-  if (index < 0) index = parsed.stages.length - 1;
-  for (let hops = 0; index >= 0 && hops <= parsed.stages.length; hops++) {
-    const stage = parsed.stages[index];
-    if (!stage?.from) return null;
-    const from = expand(stage.from, vars);
-    if (from === null) return null;
-    const lower = from.toLowerCase();
-    if (lower === 'scratch') return 'scratch';
-    const earlier = parsed.stages.slice(0, index).findLastIndex((s) => s.name === lower);
-    if (earlier < 0) return parseImageName(from);
-    index = earlier;
-  }
-  return null;
-}
-
-// `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}`: the forms used in FROM lines. Null when unresolved.
-function expand(text: string, vars: Map<string, string | null>): string | null {
-  let unresolved = false;
-  const out = text.replace(/\$(?:\{([A-Za-z_]\w*)(?:(:?-)([^}]*))?\}|([A-Za-z_]\w*))/g, (_m, braced: string | undefined, op: string | undefined, def: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare ?? '';
-    const value = vars.get(name);
-    if (op === ':-' && !value) return def ?? '';
-    if (op === '-' && value == null) return def ?? '';
-    if (value == null) {
-      unresolved = true;
-      return '';
-    }
-    return value;
-  });
-  return unresolved || out === '' ? null : out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Untrusted-JSON helpers
-
-function obj(v: unknown): Record<string, unknown> | null {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-}
-
+/** A string field, with empty strings read as absent (provenance writers leave empty fields in). */
 function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
-
-function stringMap(v: unknown): Record<string, string> {
-  const o = obj(v);
-  const out: Record<string, string> = {};
-  if (o) for (const [k, val] of Object.entries(o)) if (typeof val === 'string') out[k] = val;
-  return out;
+  return anyStr(v) || null;
 }

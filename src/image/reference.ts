@@ -10,6 +10,24 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 
+/** A registry image name as provenance and archives write it: canonical `registry/repository`, tag and digest as given. */
+export interface ImageName {
+  /** `registry/repository`, e.g. `docker.io/library/alpine`. */
+  name: string;
+  tag: string | null;
+  digest: string | null;
+}
+
+/** Parse `[host/]path[:tag][@digest]` without defaulting the tag; null when it is not an image name. */
+export function parseImageName(text: string): ImageName | null {
+  try {
+    const ref = parseRegistryReference(text.trim(), text, false);
+    return ref.kind === 'registry' ? { name: `${ref.registry}/${ref.repository}`, tag: ref.tag, digest: ref.digest } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Parse what the user typed into an ImageRef. Throws BAD_REFERENCE with the reason. */
 export function parseReference(input: string): ImageRef {
   const original = input;
@@ -45,7 +63,7 @@ function requirePath(path: string, original: string): string {
  * Parse `[HOST[:PORT]/]REPO[:TAG][@DIGEST]`. The first component is a host when it has a dot or a port or is
  * `localhost`, as Docker decides; otherwise Docker Hub is meant, and one-component names live under `library/`.
  */
-function parseRegistryReference(text: string, original: string): ImageRef {
+function parseRegistryReference(text: string, original: string, defaultTag = true): ImageRef {
   if (text === '') throw new SextantError('BAD_REFERENCE', 'empty image reference');
   let rest = text;
   let digest: string | null = null;
@@ -66,7 +84,7 @@ function parseRegistryReference(text: string, original: string): ImageRef {
   let registry = DOCKER_HUB;
   const first = parts[0] ?? '';
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    registry = first;
+    registry = first.toLowerCase();
     parts.shift();
   }
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
@@ -74,7 +92,7 @@ function parseRegistryReference(text: string, original: string): ImageRef {
     throw new SextantError('BAD_REFERENCE', `invalid repository name "${parts.join('/')}" in ${original}`);
   }
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
-  if (tag === null && digest === null) tag = 'latest';
+  if (defaultTag && tag === null && digest === null) tag = 'latest';
   return { kind: 'registry', registry, repository: parts.join('/'), tag, digest, original };
 }
 
