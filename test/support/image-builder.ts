@@ -49,6 +49,40 @@ export interface BuiltImage {
   blobs: Blob[];
 }
 
+/** One entry of a layer tar. `type` defaults to a file (or a directory when the name ends in `/`). */
+export interface TarEntrySpec {
+  name: string;
+  type?: 'file' | 'directory' | 'symlink' | 'link';
+  content?: string | Buffer;
+  linkname?: string;
+  mode?: number;
+}
+
+/** Build a layer tar in memory from entries, in order. */
+export async function layerTar(entries: TarEntrySpec[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    pack.on('end', resolve);
+    pack.on('error', reject);
+  });
+  for (const e of entries) {
+    const type = e.type ?? (e.name.endsWith('/') ? 'directory' : 'file');
+    const content = typeof e.content === 'string' ? Buffer.from(e.content) : e.content;
+    await new Promise<void>((resolve, reject) =>
+      pack.entry(
+        { name: e.name, type, ...(e.linkname ? { linkname: e.linkname } : {}), mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), mtime: new Date(0) },
+        type === 'file' ? (content ?? Buffer.alloc(0)) : undefined,
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+  }
+  pack.finalize();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
 /** `sha256:<hex>` of bytes. */
 export function sha256(bytes: Buffer | string): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
