@@ -68,7 +68,7 @@ export function repositoryScope(repository: string, actions: readonly string[]):
 }
 
 /** Performs one HTTP exchange for the token service; the client passes its own fetch (TLS and error mapping). */
-export type TokenFetch = (url: string, init: RequestInit) => Promise<Response>;
+export type TokenFetch = (url: string, init: { method?: string; headers: Record<string, string>; body?: string }) => Promise<Response>;
 
 /** What a token request needs besides the challenge. */
 export interface TokenRequest {
