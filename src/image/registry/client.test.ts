@@ -176,6 +176,12 @@ describe('network failures', () => {
     }
   });
 
+  it('names ports that fetch refuses to use', async () => {
+    const err = await new RegistryClient({ registry: '127.0.0.1:9', credentials: null }).getManifest('a/b', 'latest').catch((e: unknown) => e);
+    expect(isSextantError(err, 'NETWORK')).toBe(true);
+    expect((err as Error).message).toBe('cannot reach registry 127.0.0.1:9: port refused by fetch (a "bad port" in the Fetch standard)');
+  });
+
   it('says a plain-HTTP registry needs --insecure', async () => {
     const registry = await startRegistry();
     try {

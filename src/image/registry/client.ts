@@ -405,6 +405,8 @@ export function describeNetworkError(err: unknown): string {
   }
   const cause = (err as { cause?: unknown }).cause;
   const message = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+  // fetch refuses some ports outright (9, 25, 6000, …: the Fetch standard's "bad ports") without connecting.
+  if (message === 'bad port') return 'port refused by fetch (a "bad port" in the Fetch standard)';
   return message.split('\n')[0] ?? 'unknown error';
 }
 
