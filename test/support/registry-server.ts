@@ -77,29 +77,32 @@ export function registryBinary(): string {
 }
 
 interface TestCertificate {
-  dir: string;
-  keyPath: string;
-  certPath: string;
   keyPem: string;
   certPem: string;
 }
 
 let certificate: TestCertificate | null = null;
 
-/** One RSA key and self-signed certificate per process: the HTTPS certificate and the token-signing key alike. */
+/**
+ * One RSA key and self-signed certificate per process, kept in memory: the HTTPS certificate and the token-signing
+ * key alike. Each registry writes them into its own directory, so nothing outlives `stop()`.
+ */
 function testCertificate(): TestCertificate {
   if (certificate) return certificate;
   const openssl = requireProgram('openssl', undefined, 'openssl');
   const dir = mkdtempSync(join(tmpdir(), 'sextant-registry-cert-'));
-  const keyPath = join(dir, 'key.pem');
-  const certPath = join(dir, 'cert.pem');
-  execFileSync(openssl, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2',
-    '-subj', '/CN=sextant-test-registry', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { stdio: 'pipe' });
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  certificate = { dir, keyPath, certPath, keyPem: readFileSync(keyPath, 'utf8'), certPem: readFileSync(certPath, 'utf8') };
-  return certificate;
+  try {
+    const keyPath = join(dir, 'key.pem');
+    const certPath = join(dir, 'cert.pem');
+    execFileSync(openssl, [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2',
+      '-subj', '/CN=sextant-test-registry', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ], { stdio: 'pipe' });
+    certificate = { keyPem: readFileSync(keyPath, 'utf8'), certPem: readFileSync(certPath, 'utf8') };
+    return certificate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A port that was free a moment ago. The registry binds it itself, so a race is possible; startRegistry retries. */
@@ -123,8 +126,13 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const auth = options.auth ?? 'none';
   const useTls = options.tls ?? auth === 'htpasswd';
   const users = options.users ?? { [TEST_USER]: TEST_PASSWORD };
-  const cert = useTls || auth === 'token' ? testCertificate() : null;
+  const pem = useTls || auth === 'token' ? testCertificate() : null;
   const dir = mkdtempSync(join(tmpdir(), 'sextant-registry-'));
+  const cert = pem ? { ...pem, keyPath: join(dir, 'key.pem'), certPath: join(dir, 'cert.pem') } : null;
+  if (cert) {
+    writeFileSync(cert.keyPath, cert.keyPem, { mode: 0o600 });
+    writeFileSync(cert.certPath, cert.certPem);
+  }
   let tokenServer: TokenServer | null = null;
   let authYaml = '';
   if (auth === 'htpasswd') {
