@@ -1,0 +1,532 @@
+// Walks one layer blob in a single streaming pass: digests, decompression, limits, tar entries, whiteouts, captures.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import type { ExtractEvents, Header } from 'tar-stream';
+import { SextantError } from '../core/errors.ts';
+import { createInflater, SNIFF_BYTES, sniffCompression } from './inflate.ts';
+import type { Compression, Inflater } from './inflate.ts';
+import { baseName, joinPath, normalizeEntryName, parentPath } from './paths.ts';
+import type { CapturePredicate, FileRecord, FileType, LayerContents, WalkLimits } from './types.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/**
+ * Default walk limits (docs/cli.md):
+ * - maxLayerBytes 32 GiB: no real layer expands further, and a bomb is cut off long before filling a disk's worth;
+ * - maxCompressionRatio 200 once ratioGraceBytes (256 MiB) have come out: real layers compress 2–10×, even
+ *   sparse ones stay far below 200×, while gzip bombs reach 1000×;
+ * - maxEntries 2,000,000: the largest real images hold a few hundred thousand files;
+ * - maxCaptureBytes 8 MiB: package databases and manifests fit, whole binaries do not.
+ */
+export const defaultWalkLimits: Readonly<WalkLimits> = Object.freeze({
+  maxLayerBytes: 32 * GiB,
+  maxCompressionRatio: 200,
+  ratioGraceBytes: 256 * MiB,
+  maxEntries: 2_000_000,
+  maxCaptureBytes: 8 * MiB,
+});
+
+/** The environment variables that override each limit. */
+export const limitEnvVars: Readonly<Record<keyof WalkLimits, string>> = Object.freeze({
+  maxLayerBytes: 'SEXTANT_MAX_LAYER_BYTES',
+  maxCompressionRatio: 'SEXTANT_MAX_COMPRESSION_RATIO',
+  ratioGraceBytes: 'SEXTANT_RATIO_GRACE_BYTES',
+  maxEntries: 'SEXTANT_MAX_ENTRIES',
+  maxCaptureBytes: 'SEXTANT_MAX_CAPTURE_BYTES',
+});
+
+const SIZE_SUFFIX: Record<string, number> = { '': 1, k: KiB, m: MiB, g: GiB, t: 1024 * GiB };
+
+/**
+ * Walk limits from the environment (SEXTANT_MAX_LAYER_BYTES, SEXTANT_MAX_COMPRESSION_RATIO,
+ * SEXTANT_RATIO_GRACE_BYTES, SEXTANT_MAX_ENTRIES, SEXTANT_MAX_CAPTURE_BYTES) over `base`. Sizes take an optional
+ * binary suffix (`512M`, `2GiB`). Throws USAGE for a value that is not a positive number.
+ */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env, base: Readonly<WalkLimits> = defaultWalkLimits): WalkLimits {
+  const limits: WalkLimits = { ...base };
+  for (const key of Object.keys(limitEnvVars) as (keyof WalkLimits)[]) {
+    const name = limitEnvVars[key];
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(raw);
+    const value = m ? Number(m[1]) * (SIZE_SUFFIX[(m[2] ?? '').toLowerCase()] ?? 1) : NaN;
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw new SextantError('USAGE', `${name}=${JSON.stringify(raw)}: expected a positive number`);
+    }
+    limits[key] = key === 'maxCompressionRatio' ? value : Math.floor(value);
+  }
+  return limits;
+}
+
+/** What walkLayer needs besides the stream. */
+export interface WalkOptions {
+  /** Position of the layer in the image (0-based); it becomes FileRecord.layer. */
+  index: number;
+  /** `sha256:<hex>` the stored bytes must hash to. */
+  expectedDigest?: string;
+  /** `sha256:<hex>` the uncompressed tar must hash to. */
+  expectedDiffId?: string;
+  /** Stored size in bytes, from the descriptor. */
+  expectedSize?: number;
+  /** Descriptor media type; a hint only, the magic bytes decide the compression. */
+  mediaType?: string;
+  capture: CapturePredicate;
+  limits: WalkLimits;
+  /** How errors name the layer; defaults to `layer <index> (<short digest>)`. */
+  label?: string;
+}
+
+/**
+ * Walks one layer: reads `stream` exactly once to its end, hashing the stored bytes and the tar, decompressing
+ * by magic bytes, enforcing `limits`, and recording every entry. Captured files (predicate true and at most
+ * `maxCaptureBytes`) are kept in memory; every other byte is hashed and dropped, so memory stays at a few MB.
+ * Rejects with DIGEST_MISMATCH, CORRUPT, UNSAFE_PATH, LIMIT_EXCEEDED or UNSUPPORTED (non-sha256 digests), after
+ * destroying `stream` and every stage.
+ */
+export function walkLayer(stream: Readable, opts: WalkOptions): Promise<LayerContents> {
+  return new Promise<LayerContents>((resolve, reject) => {
+    new LayerWalk(stream, opts, resolve, reject).start();
+  });
+}
+
+/** `sha256:0123456789ab…` */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon >= 0 && digest.length > colon + 13 ? `${digest.slice(0, colon + 13)}…` : digest;
+}
+
+/** Decompressed bytes waiting for the tar parser before the decompressor is paused; and when it resumes. */
+const QUEUE_HIGH = 4 * MiB;
+const QUEUE_LOW = 1 * MiB;
+
+const TYPES: Partial<Record<string, FileType>> = {
+  file: 'file',
+  'contiguous-file': 'file',
+  directory: 'dir',
+  symlink: 'symlink',
+  link: 'hardlink',
+  'character-device': 'char',
+  'block-device': 'block',
+  fifo: 'fifo',
+};
+
+function noop(): void {}
+
+/** The readable tar-stream hands out for one entry's data. */
+type EntryStream = ExtractEvents['entry'][1];
+
+/** One walk's state. A class so the hot callbacks are monomorphic methods, not fresh closures per chunk. */
+class LayerWalk {
+  private readonly source: Readable;
+  private readonly opts: WalkOptions;
+  private readonly limits: WalkLimits;
+  private readonly label: string;
+  private readonly resolve: (c: LayerContents) => void;
+  private readonly reject: (e: unknown) => void;
+
+  private readonly storedHash = createHash('sha256');
+  private readonly tarHash = createHash('sha256');
+  private storedBytes = 0;
+  private tarBytes = 0;
+
+  /** Stored bytes held back until the magic bytes are known. */
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private compression: Compression | null = null;
+  private inflater: Inflater | null = null;
+
+  /** Decompressed chunks not yet hashed nor parsed; see `onTarData` for why they wait. */
+  private queue: Buffer[] = [];
+  private queued = 0;
+  private pumpScheduled = false;
+  private upstreamPaused = false;
+  private upstreamDone = false;
+  private extractBlocked = false;
+  private extractEnded = false;
+  private settled = false;
+
+  private readonly extract = tar.extract();
+  private entryCount = 0;
+  private readonly entries: FileRecord[] = [];
+  private readonly whiteouts: string[] = [];
+  private readonly opaqueDirs: string[] = [];
+  private readonly captured = new Map<string, Buffer>();
+  private advancing = false;
+  private pendingNext: (() => void) | null = null;
+
+  constructor(source: Readable, opts: WalkOptions, resolve: (c: LayerContents) => void, reject: (e: unknown) => void) {
+    this.source = source;
+    this.opts = opts;
+    this.limits = opts.limits;
+    this.resolve = resolve;
+    this.reject = reject;
+    const digest = opts.expectedDigest;
+    this.label = opts.label ?? (digest ? `layer ${opts.index} (${shortDigest(digest)})` : `layer ${opts.index}`);
+  }
+
+  start(): void {
+    for (const [what, d] of [['digest', this.opts.expectedDigest], ['diffID', this.opts.expectedDiffId]] as const) {
+      if (d !== undefined && !d.startsWith('sha256:')) {
+        this.fail(new SextantError('UNSUPPORTED', `${this.label}: ${what} ${JSON.stringify(d)} is not a sha256 digest`));
+        return;
+      }
+    }
+    this.extract.on('entry', this.onEntry);
+    this.extract.on('drain', this.onExtractDrain);
+    this.extract.on('finish', this.onFinish);
+    this.extract.on('error', this.onTarError);
+    this.source.on('data', this.onStored);
+    this.source.on('end', this.onStoredEnd);
+    this.source.on('error', this.onSourceError);
+  }
+
+  // --- stored bytes -------------------------------------------------------------------------------------------
+
+  private readonly onStored = (chunk: Buffer): void => {
+    if (this.settled) return;
+    this.storedHash.update(chunk);
+    this.storedBytes += chunk.length;
+    const expected = this.opts.expectedSize;
+    if (expected !== undefined && this.storedBytes > expected) {
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: more than the ${expected} bytes its descriptor states`));
+      return;
+    }
+    if (this.compression === null) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      if (this.headBytes < SNIFF_BYTES) return;
+      this.choose();
+      return;
+    }
+    this.feed(chunk);
+  };
+
+  private readonly onStoredEnd = (): void => {
+    if (this.settled) return;
+    if (this.compression === null) this.choose();
+    if (this.settled) return;
+    if (this.inflater !== null) {
+      this.inflater.end();
+    } else {
+      this.upstreamDone = true;
+      this.schedulePump();
+    }
+  };
+
+  private readonly onSourceError = (err: Error): void => {
+    this.fail(err instanceof SextantError ? err : readError(this.label, err));
+  };
+
+  /** Picks the decompressor from the first bytes, then feeds it what was held back. */
+  private choose(): void {
+    const head = this.head.length === 1 ? (this.head[0] as Buffer) : Buffer.concat(this.head);
+    this.head = [];
+    this.compression = sniffCompression(head);
+    if (this.compression !== 'none') {
+      const kind = this.compression;
+      this.inflater = createInflater(kind, {
+        data: this.onTarData,
+        drain: () => {
+          if (!this.settled) this.source.resume();
+        },
+        end: () => {
+          if (this.settled) return;
+          this.upstreamDone = true;
+          this.schedulePump();
+        },
+        error: (err) => this.fail(inflateError(this.label, kind, err)),
+      });
+    }
+    if (head.length > 0) this.feed(head);
+  }
+
+  private feed(chunk: Buffer): void {
+    if (this.inflater === null) {
+      this.onTarData(chunk);
+    } else if (!this.inflater.write(chunk)) {
+      this.source.pause();
+    }
+  }
+
+  // --- tar bytes ----------------------------------------------------------------------------------------------
+
+  /**
+   * Decompressed bytes only join a queue here. node:zlib asks its thread pool for the next chunk only after this
+   * callback returns, so hashing and parsing here would serialise them with decompression; deferred to
+   * `pump`, they overlap with it.
+   */
+  private readonly onTarData = (chunk: Buffer): void => {
+    if (this.settled) return;
+    this.queue.push(chunk);
+    this.queued += chunk.length;
+    if (!this.upstreamPaused && this.queued >= QUEUE_HIGH) {
+      this.upstreamPaused = true;
+      if (this.inflater !== null) this.inflater.pause();
+      else this.source.pause();
+    }
+    this.schedulePump();
+  };
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(this.pump);
+  }
+
+  private readonly pump = (): void => {
+    this.pumpScheduled = false;
+    const limits = this.limits;
+    while (!this.settled && !this.extractBlocked && this.queue.length > 0) {
+      const chunk = this.queue.shift() as Buffer;
+      this.queued -= chunk.length;
+      this.tarHash.update(chunk);
+      this.tarBytes += chunk.length;
+      if (this.tarBytes > limits.maxLayerBytes) {
+        this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: expands beyond ${limits.maxLayerBytes} bytes (maxLayerBytes)`));
+        return;
+      }
+      if (this.compression !== 'none' && this.tarBytes > limits.ratioGraceBytes && this.tarBytes > limits.maxCompressionRatio * this.storedBytes) {
+        this.fail(
+          new SextantError(
+            'LIMIT_EXCEEDED',
+            `${this.label}: expands more than ${limits.maxCompressionRatio}× (${this.tarBytes} bytes from ${this.storedBytes}); a decompression bomb?`,
+          ),
+        );
+        return;
+      }
+      let accepted: boolean;
+      try {
+        accepted = this.extract.write(chunk);
+      } catch (err) {
+        // Entries are handled synchronously inside write; whatever escapes must fail the walk, not hang it.
+        this.fail(err instanceof SextantError ? err : tarError(this.label, err as Error));
+        return;
+      }
+      if (!accepted) this.extractBlocked = true;
+    }
+    if (this.settled) return;
+    if (this.upstreamPaused && this.queued <= QUEUE_LOW) {
+      this.upstreamPaused = false;
+      if (this.inflater !== null) this.inflater.resume();
+      else this.source.resume();
+    }
+    if (this.queue.length === 0 && this.upstreamDone && !this.extractEnded) {
+      this.extractEnded = true;
+      // streamx's `end` takes an optional final chunk; its typings make it required.
+      this.extract.end(undefined);
+    }
+  };
+
+  private readonly onExtractDrain = (): void => {
+    this.extractBlocked = false;
+    // A microtask, not a direct call: the parser emits `drain` from inside its own update loop.
+    queueMicrotask(this.pump);
+  };
+
+  // --- entries ------------------------------------------------------------------------------------------------
+
+  private readonly onEntry = (header: Header, entry: EntryStream, next: (err?: Error | null) => void): void => {
+    entry.on('error', noop);
+    if (this.settled) return;
+    try {
+      this.entry(header, entry, next);
+    } catch (err) {
+      // A throwing capture predicate, or a bug: fail the walk rather than tar-stream's internals.
+      this.fail(err);
+    }
+  };
+
+  private entry(header: Header, entry: EntryStream, next: () => void): void {
+    const limits = this.limits;
+    if (++this.entryCount > limits.maxEntries) {
+      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: more than ${limits.maxEntries} entries (maxEntries)`));
+      return;
+    }
+    const size = header.size ?? 0;
+    if (size > limits.maxLayerBytes) {
+      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: entry ${JSON.stringify(header.name)} claims ${size} bytes, over maxLayerBytes`));
+      return;
+    }
+    const rec = this.record(header, size);
+    // tar-stream attaches no data to empty entries and directories; waiting for their `end` would only cost ticks.
+    const hasData = size > 0 && header.type !== 'directory';
+    if (rec !== null && rec.type === 'file' && size <= limits.maxCaptureBytes && this.opts.capture(rec.path, size)) {
+      const path = rec.path;
+      if (!hasData) {
+        this.captured.set(path, Buffer.alloc(0));
+        this.advance(next);
+        return;
+      }
+      const buf = Buffer.allocUnsafe(size);
+      let at = 0;
+      entry.on('data', (c: unknown) => {
+        at += (c as Buffer).copy(buf, at);
+      });
+      entry.on('end', () => {
+        this.captured.set(path, at === size ? buf : buf.subarray(0, at));
+        this.advance(next);
+      });
+      return;
+    }
+    // A later entry for the same path that is not captured must not leave the earlier content behind.
+    if (rec !== null && this.captured.size > 0) this.captured.delete(rec.path);
+    if (!hasData) {
+      this.advance(next);
+      return;
+    }
+    entry.on('end', () => this.advance(next));
+    entry.resume();
+  }
+
+  /**
+   * Lets tar-stream go on to the next entry. Its `next` emits the following entry synchronously, so calling it
+   * from inside an entry handler recurses once per empty entry (stack overflow on 10k empty files); a nested
+   * call is instead queued and run by the outermost one, a trampoline that costs no ticks.
+   */
+  private advance(next: () => void): void {
+    if (this.advancing) {
+      this.pendingNext = next;
+      return;
+    }
+    this.advancing = true;
+    try {
+      let step: (() => void) | null = next;
+      while (step !== null && !this.settled) {
+        this.pendingNext = null;
+        step();
+        step = this.pendingNext;
+      }
+    } finally {
+      this.advancing = false;
+      this.pendingNext = null;
+    }
+  }
+
+  /** The record for an entry, or null for whiteout markers, the root and types that hold no file. */
+  private record(header: Header, size: number): FileRecord | null {
+    const path = normalizeEntryName(header.name);
+    if (path === undefined) {
+      throw new SextantError('UNSAFE_PATH', `${this.label}: entry ${JSON.stringify(header.name)} climbs out of the image root`);
+    }
+    if (path === '/') return null;
+    const base = baseName(path);
+    if (base.startsWith('.wh.')) {
+      if (base === '.wh..wh..opq') {
+        this.opaqueDirs.push(parentPath(path));
+      } else if (!base.startsWith('.wh..wh.')) {
+        // `.wh..wh.*` other than `.opq` is aufs bookkeeping (hard-link storage), not a deletion.
+        const victim = base.slice(4);
+        if (victim !== '' && victim !== '.' && victim !== '..') this.whiteouts.push(joinPath(parentPath(path), victim));
+      }
+      return null;
+    }
+    const type = TYPES[header.type as string];
+    if (type === undefined) return null;
+    let linkTarget: string | null = null;
+    if (type === 'symlink') {
+      linkTarget = header.linkname ?? '';
+    } else if (type === 'hardlink') {
+      const target = normalizeEntryName(header.linkname ?? '');
+      if (target === undefined) {
+        throw new SextantError(
+          'UNSAFE_PATH',
+          `${this.label}: hard link ${JSON.stringify(header.name)} points at ${JSON.stringify(header.linkname)}, outside the image root`,
+        );
+      }
+      linkTarget = target;
+    }
+    const rec: FileRecord = {
+      path,
+      type,
+      size: type === 'file' ? size : 0,
+      mode: (header.mode ?? 0) & 0o7777,
+      uid: header.uid ?? 0,
+      gid: header.gid ?? 0,
+      linkTarget,
+      layer: this.opts.index,
+    };
+    this.entries.push(rec);
+    return rec;
+  }
+
+  // --- end ----------------------------------------------------------------------------------------------------
+
+  private readonly onFinish = (): void => {
+    if (this.settled) return;
+    const digest = `sha256:${this.storedHash.digest('hex')}`;
+    const diffId = `sha256:${this.tarHash.digest('hex')}`;
+    const { expectedSize, expectedDigest, expectedDiffId } = this.opts;
+    if (expectedSize !== undefined && this.storedBytes !== expectedSize) {
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: ${this.storedBytes} bytes, but its descriptor states ${expectedSize}`));
+      return;
+    }
+    if (expectedDigest !== undefined && expectedDigest !== digest) {
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: content hashes to ${shortDigest(digest)}, expected ${shortDigest(expectedDigest)}`));
+      return;
+    }
+    if (expectedDiffId !== undefined && expectedDiffId !== diffId) {
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: uncompressed tar hashes to ${shortDigest(diffId)}, expected diffID ${shortDigest(expectedDiffId)}`));
+      return;
+    }
+    this.settled = true;
+    this.resolve({
+      index: this.opts.index,
+      entries: this.entries,
+      whiteouts: this.whiteouts,
+      opaqueDirs: this.opaqueDirs,
+      captured: this.captured,
+      digest,
+      diffId,
+      compressedBytes: this.storedBytes,
+      uncompressedBytes: this.tarBytes,
+      compression: this.compression ?? 'none',
+    });
+  };
+
+  private readonly onTarError = (err: Error): void => {
+    this.fail(tarError(this.label, err));
+  };
+
+  /** Settles once with `err`, destroying every stage so nothing keeps reading, waiting or holding memory. */
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.queue = [];
+    this.head = [];
+    this.source.off('data', this.onStored);
+    this.source.on('error', noop);
+    this.source.destroy();
+    this.inflater?.destroy();
+    this.extract.on('error', noop);
+    this.extract.destroy();
+    this.reject(err);
+  }
+}
+
+function inflateError(label: string, kind: 'gzip' | 'zstd', err: Error): SextantError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)) {
+    return new SextantError('CORRUPT', `${label}: truncated ${kind} stream`, { cause: err });
+  }
+  return new SextantError('CORRUPT', `${label}: corrupt ${kind} stream (${err.message})`, { cause: err });
+}
+
+function tarError(label: string, err: Error): SextantError {
+  if (err instanceof SextantError) return err;
+  if (/unexpected end/i.test(err.message)) return new SextantError('CORRUPT', `${label}: truncated tar`, { cause: err });
+  return new SextantError('CORRUPT', `${label}: corrupt tar (${err.message})`, { cause: err });
+}
+
+const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR)/;
+
+function readError(label: string, err: Error): SextantError {
+  const code = String((err as NodeJS.ErrnoException).code ?? '');
+  if (NETWORK_CODES.test(code) || err.message === 'terminated') {
+    return new SextantError('NETWORK', `${label}: reading the layer failed (${err.message})`, { cause: err });
+  }
+  if (code === 'ENOENT') return new SextantError('NOT_FOUND', `${label}: ${err.message}`, { cause: err });
+  return new SextantError('CORRUPT', `${label}: reading the layer failed (${err.message})`, { cause: err });
+}
