@@ -16,6 +16,9 @@ export interface FetchedManifest {
   virtual?: boolean;
 }
 
+/** How a manifest is asked for: by tag (null: the store's default), by bare digest, or by a descriptor. */
+export type ManifestRef = { tag: string | null } | { digest: string } | { descriptor: Descriptor };
+
 /**
  * Where manifests and blobs come from: an OCI layout directory, an image archive, or a registry.
  * Everything above this interface (platform selection, config parsing, layer walking) is shared.
@@ -24,10 +27,11 @@ export interface BlobStore {
   /** Human-readable name of the place, used in error messages (a path, or `host/repository`). */
   readonly location: string;
   /**
-   * Fetch a manifest or index, by tag or by descriptor. With no tag the store picks its default
-   * (an OCI layout's index.json; a registry's `latest`). Throws SextantError NOT_FOUND when absent.
+   * Fetch a manifest or index, by tag, digest or descriptor. With no tag the store picks its default
+   * (an OCI layout's index.json; a registry's `latest`). The bytes are verified against a requested digest.
+   * Throws SextantError NOT_FOUND when absent.
    */
-  getManifest(ref: { tag: string | null } | { descriptor: Descriptor }): Promise<FetchedManifest>;
+  getManifest(ref: ManifestRef): Promise<FetchedManifest>;
   /**
    * Read a small blob (a config, an attestation layer) into memory. Verifies size and digest;
    * refuses blobs larger than `maxBytes` with LIMIT_EXCEEDED.

@@ -25,10 +25,10 @@ export function parseDescriptor(v: unknown, where: string): Descriptor {
     throw new SextantError('CORRUPT', `${where}: descriptor lacks mediaType, digest or size`);
   }
   if (!isDigest(digest)) throw new SextantError('CORRUPT', `${where}: invalid digest "${digest.slice(0, 80)}"`);
-  if (!Number.isSafeInteger(size) || size < 0) throw new SextantError('CORRUPT', `${where}: invalid size ${size} for ${digest}`);
   if (size > MAX_DESCRIPTOR_SIZE) {
     throw new SextantError('LIMIT_EXCEEDED', `${where}: blob ${digest} claims an absurd size (${size} bytes)`);
   }
+  if (!Number.isSafeInteger(size) || size < 0) throw new SextantError('CORRUPT', `${where}: invalid size ${size} for ${digest}`);
   const d: Descriptor = { mediaType, digest, size };
   const p = obj(o.platform);
   if (p && typeof p.os === 'string' && typeof p.architecture === 'string') {

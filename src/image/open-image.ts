@@ -30,7 +30,9 @@ export async function openImage(reference: string | ImageRef, options: OpenOptio
   if (ref.kind === 'fs') return { kind: 'rootfs', ref, path: ref.path, close: async () => {} };
   const { store, tag, registry } = await openStore(ref, options);
   try {
-    const image = await resolveImage(store, ref.kind === 'registry' && ref.digest ? { descriptor: digestOnly(ref.digest) } : { tag }, options.platform);
+    const image = await resolveImage(store, ref.kind === 'registry' && ref.digest ? { digest: ref.digest } : { tag }, options.platform);
+    // The URL really used: an insecure registry may still have answered over HTTPS.
+    if (registry && store instanceof RegistryBlobStore) registry.url = await store.client.baseUrl();
     return { kind: 'layered', ref, image, registry, close: () => store.close() };
   } catch (err) {
     await store.close();
@@ -61,14 +63,6 @@ async function openStore(ref: Exclude<ImageRef, { kind: 'fs' }>, options: OpenOp
       return { store, tag: ref.tag, registry };
     }
   }
-}
-
-/**
- * A manifest fetched by digest alone: the registry tells the media type and size, so the descriptor carries
- * only the digest (size -1 means "unknown" to the registry store, which then bounds the read itself).
- */
-function digestOnly(digest: string) {
-  return { mediaType: '', digest, size: -1 };
 }
 
 /** Registry details from an image name such as a `docker save` RepoTag (`debian:12`, `ghcr.io/o/app:1`). */

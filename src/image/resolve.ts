@@ -1,7 +1,7 @@
 // From a BlobStore and a tag or digest to one image: index → platform → manifest → config → layers.
 import type { Descriptor, Platform } from '../core/model.ts';
 import { SextantError } from '../core/errors.ts';
-import type { BlobStore, FetchedManifest } from './blob-store.ts';
+import type { BlobStore, FetchedManifest, ManifestRef } from './blob-store.ts';
 import { parseDescriptor } from './descriptor.ts';
 import { type ImageConfig, parseImageConfig } from './image-config.ts';
 import { parseJsonObject, str, stringMap } from './json.ts';
@@ -48,12 +48,12 @@ export function documentMediaType(fetched: FetchedManifest, doc: Record<string, 
 }
 
 /**
- * Resolve `ref` (a tag, or a digest descriptor) in `store` to one image for `platform`
+ * Resolve `ref` (a tag or a digest) in `store` to one image for `platform`
  * (null: the host's, or the only image present).
  */
 export async function resolveImage(
   store: BlobStore,
-  ref: { tag: string | null } | { descriptor: Descriptor },
+  ref: ManifestRef,
   platform: Platform | null,
 ): Promise<ResolvedImage> {
   let fetched = await store.getManifest(ref);

@@ -1,12 +1,11 @@
 // Builds real images for tests: configs, manifests, indexes and attestations with real digests, written as
 // OCI layouts, OCI archives and `docker save` archives. Layer tars come from tar-builder.ts.
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { gzipSync, zstdCompressSync } from 'node:zlib';
 import tar from 'tar-stream';
+import { gzip, sha256, zstd } from './tar-builder.ts';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -49,44 +48,7 @@ export interface BuiltImage {
   blobs: Blob[];
 }
 
-/** One entry of a layer tar. `type` defaults to a file (or a directory when the name ends in `/`). */
-export interface TarEntrySpec {
-  name: string;
-  type?: 'file' | 'directory' | 'symlink' | 'link';
-  content?: string | Buffer;
-  linkname?: string;
-  mode?: number;
-}
-
-/** Build a layer tar in memory from entries, in order. */
-export async function layerTar(entries: TarEntrySpec[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    pack.on('end', resolve);
-    pack.on('error', reject);
-  });
-  for (const e of entries) {
-    const type = e.type ?? (e.name.endsWith('/') ? 'directory' : 'file');
-    const content = typeof e.content === 'string' ? Buffer.from(e.content) : e.content;
-    await new Promise<void>((resolve, reject) =>
-      pack.entry(
-        { name: e.name, type, ...(e.linkname ? { linkname: e.linkname } : {}), mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), mtime: new Date(0) },
-        type === 'file' ? (content ?? Buffer.alloc(0)) : undefined,
-        (err) => (err ? reject(err) : resolve()),
-      ),
-    );
-  }
-  pack.finalize();
-  await ended;
-  return Buffer.concat(chunks);
-}
-
-/** `sha256:<hex>` of bytes. */
-export function sha256(bytes: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
+export { buildTar, sha256 } from './tar-builder.ts';
 
 function blob(mediaType: string, bytes: Buffer): Blob {
   return { mediaType, digest: sha256(bytes), size: bytes.length, bytes };
@@ -94,7 +56,7 @@ function blob(mediaType: string, bytes: Buffer): Blob {
 
 /** Compress a layer tar as asked. */
 export function compress(bytes: Buffer, compression: Compression): Buffer {
-  return compression === 'gzip' ? gzipSync(bytes) : compression === 'zstd' ? zstdCompressSync(bytes) : bytes;
+  return compression === 'gzip' ? gzip(bytes) : compression === 'zstd' ? zstd(bytes) : bytes;
 }
 
 function layerMediaType(docker: boolean, c: Compression): string {

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor } from '../../../core/model.ts';
 import { SextantError } from '../../../core/errors.ts';
-import type { BlobStore, FetchedManifest } from '../../blob-store.ts';
+import type { BlobStore, FetchedManifest, ManifestRef } from '../../blob-store.ts';
 import { sha256Digest } from '../../descriptor.ts';
 import { parseImageConfig } from '../../image-config.ts';
 import { obj, str, strArray } from '../../json.ts';
@@ -67,9 +67,10 @@ export class DockerArchiveStore implements BlobStore {
     return new DockerArchiveStore(files, image, image.repoTags);
   }
 
-  async getManifest(ref: { tag: string | null } | { descriptor: Descriptor }): Promise<FetchedManifest> {
-    if ('descriptor' in ref) throw new SextantError('NOT_FOUND', `${this.location} has no manifest ${ref.descriptor.digest}`);
+  async getManifest(ref: ManifestRef): Promise<FetchedManifest> {
     this.manifest ??= await this.describe();
+    const digest = 'digest' in ref ? ref.digest : 'descriptor' in ref ? ref.descriptor.digest : this.manifest.digest;
+    if (digest !== this.manifest.digest) throw new SextantError('NOT_FOUND', `${this.location} has no manifest ${digest}`);
     return this.manifest;
   }
 

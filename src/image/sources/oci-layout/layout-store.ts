@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../../core/model.ts';
 import { SextantError } from '../../../core/errors.ts';
-import type { BlobStore, FetchedManifest } from '../../blob-store.ts';
+import type { BlobStore, FetchedManifest, ManifestRef } from '../../blob-store.ts';
 import { parseDescriptor, sha256Digest } from '../../descriptor.ts';
 import { parseJsonObject, str } from '../../json.ts';
 import { OCI_INDEX } from '../../media-types.ts';
@@ -31,7 +31,16 @@ export class OciLayoutStore implements BlobStore {
     return entries.map((e) => e.annotations?.[REF_NAME]).filter((t): t is string => !!t);
   }
 
-  async getManifest(ref: { tag: string | null } | { descriptor: Descriptor }): Promise<FetchedManifest> {
+  async getManifest(ref: ManifestRef): Promise<FetchedManifest> {
+    if ('digest' in ref) {
+      // A layout names manifests in index.json; a nested one is found by reading its blob, bounded.
+      const listed = (await this.rootIndex()).entries.find((e) => e.digest === ref.digest);
+      if (listed) return this.getManifest({ descriptor: listed });
+      const size = await this.files.size(blobName(ref.digest));
+      if (size === undefined) throw new SextantError('NOT_FOUND', `no manifest ${ref.digest} in ${this.location}`);
+      const bytes = await this.readBlob({ mediaType: '', digest: ref.digest, size }, MAX_MANIFEST_BYTES);
+      return { bytes, mediaType: null, digest: ref.digest };
+    }
     if ('descriptor' in ref) {
       const bytes = await this.readBlob(ref.descriptor, MAX_MANIFEST_BYTES);
       return { bytes, mediaType: ref.descriptor.mediaType, digest: ref.descriptor.digest };

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../../../core/model.ts';
 import { SextantError } from '../../../core/errors.ts';
-import type { BlobStore, FetchedManifest } from '../../blob-store.ts';
+import type { BlobStore, FetchedManifest, ManifestRef } from '../../blob-store.ts';
 import { RegistryClient, type RegistryClientOptions } from '../../registry/client.ts';
 
 /** Where a RegistryBlobStore reads from: a registry host and one repository in it, plus the client's options. */
@@ -26,7 +26,8 @@ export class RegistryBlobStore implements BlobStore {
     this.location = `${options.registry}/${options.repository}`;
   }
 
-  async getManifest(ref: { tag: string | null } | { descriptor: Descriptor }): Promise<FetchedManifest> {
+  async getManifest(ref: ManifestRef): Promise<FetchedManifest> {
+    if ('digest' in ref) return this.client.getManifest(this.repository, ref.digest);
     if ('descriptor' in ref) {
       const d = ref.descriptor;
       const fetched = await this.client.getManifest(this.repository, d.digest, d.mediaType);
