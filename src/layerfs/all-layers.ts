@@ -44,7 +44,7 @@ export class AllLayersView {
     const compiled = glob(pattern);
     const out: FileRecord[] = [];
     for (const layer of this.layers) {
-      const hits = layer.contents.entries.filter((rec) => compiled.regex.test(rec.path));
+      const hits = layer.contents.entries.filter((rec) => compiled.test(rec.path));
       hits.sort((a, b) => comparePaths(a.path, b.path));
       out.push(...hits);
     }

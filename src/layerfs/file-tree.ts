@@ -1,5 +1,5 @@
 // FileTree: the squashed filesystem as a tree of compact nodes, one per path, plus captured contents by path.
-import { joinPath, splitPath } from './paths.ts';
+import { splitPath } from './paths.ts';
 import type { FileRecord } from './types.ts';
 
 /** One path. Records are shared with the LayerContents that wrote them, so a node adds only the tree links. */
@@ -29,6 +29,9 @@ export class FileTree {
   readonly content = new Map<string, Buffer>();
   private readonly root: Node;
   private count = 0;
+  /** The directory node of the last `put` (attached, unless a removal since cleared it). */
+  private lastDir: Node | null = null;
+  private lastDirPath = '';
 
   constructor(rootRecord: FileRecord = implicitDir('/', null)) {
     this.root = { rec: rootRecord, kids: null, order: null };
@@ -45,38 +48,58 @@ export class FileTree {
   }
 
   /**
-   * Puts `rec` at `rec.path` and returns the record it replaced, if any. Missing parents are created as
+   * Puts `rec` at `rec.path` (normalised, absolute) and returns the record it replaced, if any. Missing parents are created as
    * implicit directories (reported through `onImplicit`), and a non-directory parent is replaced by one, as an
    * upper layer's directory shadows a lower file. A non-directory replacing a directory removes the descendants;
    * a directory replacing a directory keeps them (overlay merge).
    */
   put(rec: FileRecord, onRemove?: RemoveListener, onImplicit?: (rec: FileRecord, replaced: FileRecord | undefined) => void): FileRecord | undefined {
-    const parts = splitPath(rec.path);
-    if (parts.length === 0) {
+    const path = rec.path;
+    if (path === '/') {
       const prev = this.root.rec;
       this.root.rec = rec;
       return prev;
     }
-    let node = this.root;
-    let path = '/';
-    for (let i = 0; i < parts.length - 1; i++) {
-      const name = parts[i] as string;
-      path = joinPath(path, name);
-      let child = node.kids?.get(name);
-      if (child === undefined) {
-        const made = implicitDir(path, rec.layer);
-        child = this.attach(node, name, made);
-        onImplicit?.(made, undefined);
-      } else if (child.rec.type !== 'dir') {
-        const made = implicitDir(path, rec.layer);
-        const replaced = child.rec;
-        this.content.delete(path);
-        child.rec = made;
-        onImplicit?.(made, replaced);
-      }
-      node = child;
+    const slash = path.lastIndexOf('/');
+    const dirPath = slash <= 0 ? '/' : path.slice(0, slash);
+    let node: Node;
+    let from: number;
+    let to: number;
+    // Archives list a directory's entries together, so the parent of the last put is very likely this one's.
+    const cached = this.lastDir;
+    if (cached !== null && this.lastDirPath === dirPath && cached.rec.type === 'dir') {
+      node = cached;
+      from = slash + 1;
+      to = -1;
+    } else {
+      node = this.root;
+      from = 1;
+      to = path.indexOf('/', from);
     }
-    const name = parts[parts.length - 1] as string;
+    // Walk the parents by slicing `path` in place: no split array, and a prefix string only for a missing parent.
+    while (to >= 0) {
+      if (to > from) {
+        const name = path.slice(from, to);
+        let child = node.kids?.get(name);
+        if (child === undefined) {
+          const made = implicitDir(path.slice(0, to), rec.layer);
+          child = this.attach(node, name, made);
+          onImplicit?.(made, undefined);
+        } else if (child.rec.type !== 'dir') {
+          const made = implicitDir(path.slice(0, to), rec.layer);
+          const replaced = child.rec;
+          this.content.delete(made.path);
+          child.rec = made;
+          onImplicit?.(made, replaced);
+        }
+        node = child;
+      }
+      from = to + 1;
+      to = path.indexOf('/', from);
+    }
+    this.lastDir = node;
+    this.lastDirPath = dirPath;
+    const name = path.slice(from);
     const existing = node.kids?.get(name);
     if (existing === undefined) {
       this.attach(node, name, rec);
@@ -87,7 +110,7 @@ export class FileTree {
       this.dropChildren(existing, onRemove);
     }
     existing.rec = rec;
-    this.content.delete(rec.path);
+    this.content.delete(path);
     return prev;
   }
 
@@ -99,6 +122,7 @@ export class FileTree {
     const name = parts[parts.length - 1] as string;
     const node = parent?.kids?.get(name);
     if (parent === undefined || node === undefined) return false;
+    this.lastDir = null;
     parent.kids?.delete(name);
     parent.order = null;
     this.dropChildren(node, onRemove);
@@ -172,6 +196,7 @@ export class FileTree {
   }
 
   private dropChildren(node: Node, onRemove?: RemoveListener): void {
+    this.lastDir = null;
     // Iterative: a hostile layer can nest directories far deeper than the call stack.
     const stack: Node[] = [node];
     let first = true;
@@ -192,11 +217,8 @@ export class FileTree {
 
   private sortedNames(node: Node): string[] {
     if (node.kids === null) return [];
-    if (node.order === null) node.order = [...node.kids.keys()].sort(compareNames);
+    // The default sort compares UTF-16 code units, the order comparePaths uses within one component.
+    if (node.order === null) node.order = [...node.kids.keys()].sort();
     return node.order;
   }
-}
-
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

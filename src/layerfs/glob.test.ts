@@ -56,3 +56,12 @@ describe('glob', () => {
     expect(() => compileGlob('/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}')).toThrow(/expands to more than/);
   });
 });
+
+describe('glob suffixes', () => {
+  it('are the literal endings of every expansion, or null after a trailing wildcard', () => {
+    expect(compileGlob('**/*.{jar,war}').suffixes).toEqual(['.jar', '.war']);
+    expect(compileGlob('**/os-release').suffixes).toEqual(['/os-release']);
+    expect(compileGlob('/usr/**').suffixes).toBeNull();
+    expect(compileGlob('/etc/{a,b*}').suffixes).toBeNull();
+  });
+});

@@ -12,6 +12,11 @@ export interface CompiledGlob {
    * and whether the whole expansion is a literal path (then `base` is that path and no walk is needed).
    */
   readonly bases: readonly { base: string; literal: boolean }[];
+  /**
+   * Literal endings, one per expansion (`.jar` for `**\/*.jar`): a path ending in none of them cannot match,
+   * a cheap test before the regex. Null when some expansion ends in a wildcard.
+   */
+  readonly suffixes: readonly string[] | null;
   test(path: string): boolean;
 }
 
@@ -26,7 +31,13 @@ export function compileGlob(pattern: string): CompiledGlob {
   const sources = expansions.map(segmentsToRegex);
   const regex = new RegExp(`^(?:${sources.join('|')})$`, 's');
   const bases = expansions.map(literalBase);
-  return { pattern, regex, bases, test: (path: string) => regex.test(path) };
+  const tails = expansions.map(literalTail);
+  const suffixes = tails.includes('') ? null : [...new Set(tails)];
+  const test =
+    suffixes === null
+      ? (path: string) => regex.test(path)
+      : (path: string) => suffixes.some((s) => path.endsWith(s)) && regex.test(path);
+  return { pattern, regex, bases, suffixes, test };
 }
 
 const cache = new Map<string, CompiledGlob>();
@@ -153,6 +164,12 @@ function segmentToRegex(seg: string): string {
 
 function escapeRegex(c: string): string {
   return /[.*+?^${}()|[\]\\/]/.test(c) ? '\\' + c : c;
+}
+
+function literalTail(pattern: string): string {
+  let i = pattern.length;
+  while (i > 0 && !'*?[]}\\'.includes(pattern[i - 1] as string)) i--;
+  return pattern.slice(i);
 }
 
 function literalBase(pattern: string): { base: string; literal: boolean } {

@@ -61,7 +61,7 @@ export class TreeResolver implements FileResolver {
       if (seenBases.has(base)) continue;
       seenBases.add(base);
       for (const rec of this.tree.walk(base)) {
-        if (compiled.regex.test(rec.path)) out.push(rec);
+        if (compiled.test(rec.path)) out.push(rec);
       }
     }
     if (compiled.bases.length === 1) return out;

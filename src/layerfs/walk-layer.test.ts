@@ -98,6 +98,11 @@ describe('walkLayer', () => {
     expect(zs.diffId).toBe(sha256(basic));
   });
 
+  it('reads an empty blob as an empty layer', async () => {
+    const layer = await walk(Buffer.alloc(0), { expectedDigest: sha256(''), expectedDiffId: sha256('') });
+    expect(layer).toMatchObject({ compression: 'none', entries: [], compressedBytes: 0, uncompressedBytes: 0 });
+  });
+
   it('does not capture files over maxCaptureBytes, but records them', async () => {
     const layer = await walk(gzip(basic), { limits: { ...defaultWalkLimits, maxCaptureBytes: 100 } });
     expect(layer.captured.has('/etc/big')).toBe(false);
@@ -262,6 +267,20 @@ describe('walkLayer', () => {
       throw new Error('predicate bug');
     };
     await expect(walk(gzip(basic), { capture: boom })).rejects.toThrow('predicate bug');
+  });
+
+  it('skips entry types it does not know, data included', async () => {
+    const t = Buffer.concat([
+      rawTarHeader({ name: 'volume-label', size: 600, typeflag: 'V' }),
+      Buffer.alloc(1024, 0x61),
+      rawTarHeader({ name: 'after', size: 2 }),
+      Buffer.from('ok'),
+      Buffer.alloc(510),
+      TAR_END,
+    ]);
+    const layer = await walk(t);
+    expect(layer.entries.map((e) => e.path)).toEqual(['/after']);
+    expect(layer.captured.get('/after')?.toString()).toBe('ok');
   });
 
   it('keeps the last content when a layer writes a path twice', async () => {

@@ -101,6 +101,11 @@ export function shortDigest(digest: string): string {
 /** Decompressed bytes waiting for the tar parser before the decompressor is paused; and when it resumes. */
 const QUEUE_HIGH = 4 * MiB;
 const QUEUE_LOW = 1 * MiB;
+/**
+ * Bytes hashed and parsed per turn before yielding to the event loop: each decompressor waits on the main
+ * thread between chunks, so long turns here would leave the zlib threads idle.
+ */
+const PUMP_BUDGET = 1 * MiB;
 
 const TYPES: Partial<Record<string, FileType>> = {
   file: 'file',
@@ -279,8 +284,14 @@ class LayerWalk {
   private readonly pump = (): void => {
     this.pumpScheduled = false;
     const limits = this.limits;
+    let budget = PUMP_BUDGET;
     while (!this.settled && !this.extractBlocked && this.queue.length > 0) {
+      if (budget <= 0) {
+        this.schedulePump();
+        break;
+      }
       const chunk = this.queue.shift() as Buffer;
+      budget -= chunk.length;
       this.queued -= chunk.length;
       this.tarHash.update(chunk);
       this.tarBytes += chunk.length;
