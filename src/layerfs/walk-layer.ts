@@ -196,7 +196,7 @@ class LayerWalk {
     this.storedBytes += chunk.length;
     const expected = this.opts.expectedSize;
     if (expected !== undefined && this.storedBytes > expected) {
-      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: more than the ${expected} bytes its descriptor states`));
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: size mismatch: more than the ${expected} bytes its descriptor states`));
       return;
     }
     if (this.compression === null) {
@@ -296,14 +296,14 @@ class LayerWalk {
       this.tarHash.update(chunk);
       this.tarBytes += chunk.length;
       if (this.tarBytes > limits.maxLayerBytes) {
-        this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: expands beyond ${limits.maxLayerBytes} bytes (maxLayerBytes)`));
+        this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: expands beyond the layer size limit of ${limits.maxLayerBytes} bytes (SEXTANT_MAX_LAYER_BYTES)`));
         return;
       }
       if (this.compression !== 'none' && this.tarBytes > limits.ratioGraceBytes && this.tarBytes > limits.maxCompressionRatio * this.storedBytes) {
         this.fail(
           new SextantError(
             'LIMIT_EXCEEDED',
-            `${this.label}: expands more than ${limits.maxCompressionRatio}× (${this.tarBytes} bytes from ${this.storedBytes}); a decompression bomb?`,
+            `${this.label}: expands more than the compression ratio limit of ${limits.maxCompressionRatio}× (${this.tarBytes} bytes from ${this.storedBytes}; SEXTANT_MAX_COMPRESSION_RATIO), a decompression bomb?`,
           ),
         );
         return;
@@ -353,12 +353,12 @@ class LayerWalk {
   private entry(header: Header, entry: EntryStream, next: () => void): void {
     const limits = this.limits;
     if (++this.entryCount > limits.maxEntries) {
-      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: more than ${limits.maxEntries} entries (maxEntries)`));
+      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: more than ${limits.maxEntries} entries (limit: SEXTANT_MAX_ENTRIES)`));
       return;
     }
     const size = header.size ?? 0;
     if (size > limits.maxLayerBytes) {
-      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: entry ${JSON.stringify(header.name)} claims ${size} bytes, over maxLayerBytes`));
+      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: entry ${JSON.stringify(header.name)} claims ${size} bytes, over the layer size limit (SEXTANT_MAX_LAYER_BYTES)`));
       return;
     }
     const rec = this.record(header, size);
@@ -471,15 +471,15 @@ class LayerWalk {
     const diffId = `sha256:${this.tarHash.digest('hex')}`;
     const { expectedSize, expectedDigest, expectedDiffId } = this.opts;
     if (expectedSize !== undefined && this.storedBytes !== expectedSize) {
-      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: ${this.storedBytes} bytes, but its descriptor states ${expectedSize}`));
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: size mismatch: ${this.storedBytes} bytes, but its descriptor states ${expectedSize}`));
       return;
     }
     if (expectedDigest !== undefined && expectedDigest !== digest) {
-      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: content hashes to ${shortDigest(digest)}, expected ${shortDigest(expectedDigest)}`));
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: digest mismatch: content hashes to ${shortDigest(digest)}, expected ${shortDigest(expectedDigest)}`));
       return;
     }
     if (expectedDiffId !== undefined && expectedDiffId !== diffId) {
-      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: uncompressed tar hashes to ${shortDigest(diffId)}, expected diffID ${shortDigest(expectedDiffId)}`));
+      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: diffID mismatch: uncompressed tar hashes to ${shortDigest(diffId)}, expected ${shortDigest(expectedDiffId)}`));
       return;
     }
     this.settled = true;
