@@ -1,10 +1,10 @@
-// Pushes images and indexes to a registry with Sextant's own client: monolithic blob uploads, then manifests.
+// Pushes image-builder images and indexes to a registry with Sextant's own client: monolithic blob uploads, then manifests.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Platform } from '../../src/core/model.ts';
 import type { RegistryClient } from '../../src/image/registry/client.ts';
-import type { BuiltImage } from './registry-image.ts';
+import { isIndexType, isManifestType } from '../../src/image/media-types.ts';
+import { type Blob, buildIndex, type BuiltImage, indexEntry } from './image-builder.ts';
 
 /** A blob to upload: its bytes, or the path of a file holding them. */
 export type BlobSource = Buffer | string;
@@ -58,11 +58,22 @@ export async function pushManifest(client: RegistryClient, repository: string, r
   return res.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** Push a built image's config and layers, then its manifest under `tag`; returns the manifest digest. */
+/**
+ * Push image-builder blobs in the order a registry accepts them: plain blobs (configs, layers, attestation
+ * statements) first, then image manifests by digest, then nested indexes by digest, so every manifest's
+ * references already exist when it is put.
+ */
+export async function pushBlobs(client: RegistryClient, repository: string, blobs: readonly Blob[]): Promise<void> {
+  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
+  for (const b of unique.filter((x) => !isManifestType(x.mediaType) && !isIndexType(x.mediaType))) await pushBlob(client, repository, b.bytes);
+  for (const b of unique.filter((x) => isManifestType(x.mediaType))) await pushManifest(client, repository, b.digest, b.bytes, b.mediaType);
+  for (const b of unique.filter((x) => isIndexType(x.mediaType))) await pushManifest(client, repository, b.digest, b.bytes, b.mediaType);
+}
+
+/** Push a built image's config and layers, then its manifest under `tag`; returns the digest the registry reports. */
 export async function pushImage(client: RegistryClient, repository: string, tag: string, image: BuiltImage): Promise<string> {
-  await pushBlob(client, repository, image.config);
-  for (const layer of image.layers) await pushBlob(client, repository, layer.bytes);
-  return pushManifest(client, repository, tag, image.manifest, image.manifestMediaType);
+  await pushBlobs(client, repository, [image.config, ...image.layers]);
+  return pushManifest(client, repository, tag, image.manifest.bytes, image.manifest.mediaType);
 }
 
 /** Push blobs given as buffers or files, then a manifest's exact bytes under `tag`. */
@@ -79,33 +90,20 @@ export async function pushRaw(
   return pushManifest(client, repository, tag, bytes, mediaType);
 }
 
-/** A pushed multi-platform index: its bytes, digest and media type. */
-export interface PushedIndex {
-  bytes: Buffer;
-  digest: string;
-  mediaType: string;
-}
+/** What {@link pushIndex} puts under a tag: built images (the index lists them), or a ready index and every blob it reaches. */
+export type IndexContent = readonly BuiltImage[] | { index: Blob; blobs: readonly Blob[] };
 
 /**
- * Push several images by digest, then an index (OCI by default, or a Docker manifest list) naming them with their
- * platforms under `tag`, so platform selection can be tested against a real registry.
+ * Push an index under `tag`, after everything it names. Given built images, the index is made with image-builder's
+ * `buildIndex(images.map(indexEntry), docker)` (OCI by default, a Docker manifest list with `docker`); given
+ * `{index, blobs}` (for attestation manifests and the like), the blobs and manifests are pushed as they are.
+ * Returns the index blob, whose digest the registry has confirmed.
  */
-export async function pushIndex(
-  client: RegistryClient,
-  repository: string,
-  tag: string,
-  images: BuiltImage[],
-  format: 'oci' | 'docker' = 'oci',
-): Promise<PushedIndex> {
-  const manifests: { mediaType: string; digest: string; size: number; platform: Platform }[] = [];
-  for (const image of images) {
-    await pushBlob(client, repository, image.config);
-    for (const layer of image.layers) await pushBlob(client, repository, layer.bytes);
-    await pushManifest(client, repository, image.digest, image.manifest, image.manifestMediaType);
-    manifests.push({ mediaType: image.manifestMediaType, digest: image.digest, size: image.manifest.length, platform: image.platform });
-  }
-  const mediaType = format === 'docker' ? 'application/vnd.docker.distribution.manifest.list.v2+json' : 'application/vnd.oci.image.index.v1+json';
-  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, manifests }));
-  const digest = await pushManifest(client, repository, tag, bytes, mediaType);
-  return { bytes, digest, mediaType };
+export async function pushIndex(client: RegistryClient, repository: string, tag: string, content: IndexContent, docker = false): Promise<Blob> {
+  const { index, blobs } =
+    'index' in content ? content : { index: buildIndex(content.map((image) => indexEntry(image)), docker), blobs: content.flatMap((image) => image.blobs) };
+  await pushBlobs(client, repository, blobs);
+  const digest = await pushManifest(client, repository, tag, index.bytes, index.mediaType);
+  if (digest !== index.digest) throw new Error(`registry ${client.host}: index pushed as ${index.digest} but stored as ${digest}`);
+  return index;
 }

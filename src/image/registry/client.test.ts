@@ -6,12 +6,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isSextantError } from '../../core/errors.ts';
-import { buildImage, type BuiltImage, sha256 } from '../../../test/support/registry-image.ts';
+import { buildImage, type BuiltImage } from '../../../test/support/image-builder.ts';
 import { pushImage } from '../../../test/support/registry-push.ts';
 import { registryBinary, startRegistry, type TestRegistry, TEST_PASSWORD, TEST_USER } from '../../../test/support/registry-server.ts';
+import { buildTar, sha256 } from '../../../test/support/tar-builder.ts';
 import { RegistryClient } from './client.ts';
 
 const REPO = 'sextant/client-test';
+
+/** A one-layer gzip image with an os-release and a greeting, as every push in this file uses. */
+async function testImage(): Promise<BuiltImage> {
+  const tar = await buildTar([
+    { name: 'etc/os-release', content: 'ID=sextant\nVERSION_ID=1\n' },
+    { name: 'hello.txt', content: 'hello from a registry\n' },
+  ]);
+  return buildImage({ layers: [{ tar }] });
+}
 
 async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -25,7 +35,7 @@ describe('Bearer token flow (distribution auth: token)', () => {
 
   beforeAll(async () => {
     registry = await startRegistry({ auth: 'token', refreshTokens: { 'refresh-abc': TEST_USER } });
-    image = await buildImage();
+    image = await testImage();
     await pushImage(new RegistryClient(registry.clientOptions()), REPO, 'latest', image);
   });
   afterAll(async () => {
@@ -41,9 +51,9 @@ describe('Bearer token flow (distribution auth: token)', () => {
     const before = server.requests.length;
     const client = new RegistryClient(registry.clientOptions());
     await client.getManifest(REPO, 'latest');
-    const { stream } = await client.openBlob(REPO, image.layers[0]!.descriptor.digest);
-    expect(sha256(await readAll(stream as AsyncIterable<Buffer>))).toBe(image.layers[0]!.descriptor.digest);
-    await client.getManifest(REPO, image.digest);
+    const { stream } = await client.openBlob(REPO, image.layers[0]!.digest);
+    expect(sha256(await readAll(stream as AsyncIterable<Buffer>))).toBe(image.layers[0]!.digest);
+    await client.getManifest(REPO, image.manifest.digest);
     const asked = server.requests.slice(before);
     expect(asked).toHaveLength(1);
     expect(asked[0]!.scopes).toEqual([`repository:${REPO}:pull`]);
@@ -63,7 +73,7 @@ describe('Bearer token flow (distribution auth: token)', () => {
     const before = server.requests.length;
     const client = new RegistryClient(registry.clientOptions({ identityToken: 'refresh-abc', username: null }));
     const fetched = await client.getManifest(REPO, 'latest');
-    expect(fetched.digest).toBe(image.digest);
+    expect(fetched.digest).toBe(image.manifest.digest);
     expect(server.requests.slice(before).map((r) => [r.method, r.via])).toEqual([['POST', 'refresh_token']]);
   });
 
@@ -79,7 +89,7 @@ describe('anonymous Bearer tokens (as Docker Hub gives for public images)', () =
 
   beforeAll(async () => {
     registry = await startRegistry({ auth: 'token', anonymousPull: true });
-    image = await buildImage();
+    image = await testImage();
     await pushImage(new RegistryClient(registry.clientOptions()), REPO, 'latest', image);
   });
   afterAll(async () => {
@@ -88,7 +98,7 @@ describe('anonymous Bearer tokens (as Docker Hub gives for public images)', () =
 
   it('pulls without credentials', async () => {
     const client = new RegistryClient(registry.clientOptions(null));
-    expect((await client.getManifest(REPO, 'latest')).digest).toBe(image.digest);
+    expect((await client.getManifest(REPO, 'latest')).digest).toBe(image.manifest.digest);
     expect(registry.tokenServer!.requests.at(-1)).toMatchObject({ via: 'anonymous', granted: true });
   });
 
@@ -107,7 +117,7 @@ describe('credentials from Docker config and the environment (htpasswd registry 
 
   beforeAll(async () => {
     registry = await startRegistry({ auth: 'htpasswd' });
-    image = await buildImage();
+    image = await testImage();
     await pushImage(new RegistryClient(registry.clientOptions()), REPO, 'latest', image);
     dir = mkdtempSync(join(tmpdir(), 'sextant-docker-config-'));
   });
@@ -130,7 +140,7 @@ describe('credentials from Docker config and the environment (htpasswd registry 
     const auth = Buffer.from(`${TEST_USER}:${TEST_PASSWORD}`).toString('base64');
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [`https://${registry.host}`]: { auth } } }));
     const fetched = await clientWith({ DOCKER_CONFIG: dir }).getManifest(REPO, 'latest');
-    expect(fetched.digest).toBe(image.digest);
+    expect(fetched.digest).toBe(image.manifest.digest);
   });
 
   it('names the config file when its credentials are rejected', async () => {
@@ -156,7 +166,7 @@ describe('credentials from Docker config and the environment (htpasswd registry 
     vi.stubEnv('SEXTANT_REGISTRY_PASSWORD', TEST_PASSWORD);
     vi.stubEnv('DOCKER_CONFIG', dir);
     const client = new RegistryClient({ registry: registry.host, ca: registry.ca! });
-    expect((await client.getManifest(REPO, 'latest')).digest).toBe(image.digest);
+    expect((await client.getManifest(REPO, 'latest')).digest).toBe(image.manifest.digest);
   });
 
   it('answers a Basic challenge only once when the password is wrong', async () => {

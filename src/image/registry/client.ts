@@ -395,12 +395,12 @@ export function describeNetworkError(err: unknown): string {
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return `TLS certificate not trusted (${code}; pass the registry's CA certificate)`;
+      return `TLS certificate not trusted (${code}; set NODE_EXTRA_CA_CERTS to a PEM file holding the registry's CA)`;
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return `TLS certificate invalid (${code})`;
     default:
-      if (code?.startsWith('ERR_SSL') || code === 'EPROTO') return `TLS handshake failed (${code}; plain-HTTP registries need --insecure)`;
+      if (code?.startsWith('ERR_SSL') || code === 'EPROTO') return `TLS handshake failed (${code}; plain-HTTP registries need --insecure-registry)`;
       if (code?.startsWith('CERT_') || code?.startsWith('ERR_TLS')) return `TLS certificate problem (${code})`;
   }
   const cause = (err as { cause?: unknown }).cause;

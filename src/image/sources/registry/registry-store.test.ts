@@ -6,13 +6,28 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Descriptor } from '../../../core/model.ts';
 import { isSextantError } from '../../../core/errors.ts';
-import { buildImage, type BuiltImage, sha256 } from '../../../../test/support/registry-image.ts';
+import { type Blob, buildImage, type BuiltImage, type ImageSpec } from '../../../../test/support/image-builder.ts';
 import { pushImage, pushIndex, pushRaw } from '../../../../test/support/registry-push.ts';
 import { type RegistryAuthMode, startRegistry, type TestRegistry } from '../../../../test/support/registry-server.ts';
+import { buildTar, sha256 } from '../../../../test/support/tar-builder.ts';
 import { RegistryClient } from '../../registry/client.ts';
 import { RegistryBlobStore } from './registry-store.ts';
 
 const MODES: RegistryAuthMode[] = ['none', 'htpasswd', 'token'];
+
+/** An image with one gzip layer holding `files` (path → content); the rest of `spec` as image-builder takes it. */
+async function testImage(
+  files: Record<string, string> = { 'etc/os-release': 'ID=sextant\nVERSION_ID=1\n', 'hello.txt': 'hello from a registry\n' },
+  spec: Omit<ImageSpec, 'layers'> = {},
+): Promise<BuiltImage> {
+  const tar = await buildTar(Object.entries(files).map(([name, content]) => ({ name, content })));
+  return buildImage({ ...spec, layers: [{ tar }] });
+}
+
+/** The descriptor of a built blob, without its bytes. */
+function descriptorOf(blob: Blob): Descriptor {
+  return { mediaType: blob.mediaType, digest: blob.digest, size: blob.size };
+}
 
 describe.each(MODES)('RegistryBlobStore, registry auth %s', (mode) => {
   let registry: TestRegistry;
@@ -21,7 +36,7 @@ describe.each(MODES)('RegistryBlobStore, registry auth %s', (mode) => {
 
   beforeAll(async () => {
     registry = await startRegistry({ auth: mode });
-    image = await buildImage();
+    image = await testImage();
     await pushImage(new RegistryClient(registry.clientOptions()), repository, 'v1', image);
   });
   afterAll(async () => {
@@ -33,33 +48,32 @@ describe.each(MODES)('RegistryBlobStore, registry auth %s', (mode) => {
 
   it('fetches the manifest by tag with its media type and digest', async () => {
     const fetched = await store().getManifest({ tag: 'v1' });
-    expect(fetched.bytes.equals(image.manifest)).toBe(true);
-    expect(fetched.mediaType).toBe(image.manifestMediaType);
-    expect(fetched.digest).toBe(image.digest);
+    expect(fetched.bytes.equals(image.manifest.bytes)).toBe(true);
+    expect(fetched.mediaType).toBe(image.manifest.mediaType);
+    expect(fetched.digest).toBe(image.manifest.digest);
   });
 
   it('fetches the manifest by digest', async () => {
-    const descriptor = { mediaType: image.manifestMediaType, digest: image.digest, size: image.manifest.length };
-    const fetched = await store().getManifest({ descriptor });
-    expect(fetched.digest).toBe(image.digest);
-    expect(fetched.bytes.equals(image.manifest)).toBe(true);
+    const fetched = await store().getManifest({ descriptor: descriptorOf(image.manifest) });
+    expect(fetched.digest).toBe(image.manifest.digest);
+    expect(fetched.bytes.equals(image.manifest.bytes)).toBe(true);
   });
 
   it('reads the config blob, verified', async () => {
-    const config = await store().readBlob(image.configDescriptor, 1 << 20);
-    expect(config.equals(image.config)).toBe(true);
+    const config = await store().readBlob(descriptorOf(image.config), 1 << 20);
+    expect(config.equals(image.config.bytes)).toBe(true);
   });
 
   it('refuses a blob larger than the caller allows', async () => {
-    await expect(store().readBlob(image.configDescriptor, 10)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    await expect(store().readBlob(descriptorOf(image.config), 10)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
   });
 
   it('streams the layer and its bytes hash to the layer digest', async () => {
     const layer = image.layers[0]!;
-    const stream = await store().openBlob(layer.descriptor);
+    const stream = await store().openBlob(descriptorOf(layer));
     const hash = createHash('sha256');
     for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
-    expect(`sha256:${hash.digest('hex')}`).toBe(layer.descriptor.digest);
+    expect(`sha256:${hash.digest('hex')}`).toBe(layer.digest);
   });
 
   it('reports a missing tag as NOT_FOUND naming registry, repository and tag', async () => {
@@ -81,13 +95,13 @@ describe.each(MODES)('RegistryBlobStore, registry auth %s', (mode) => {
   });
 
   it('rejects a blob whose descriptor size is wrong', async () => {
-    const descriptor = { ...image.configDescriptor, size: image.configDescriptor.size + 1 };
+    const descriptor = { ...descriptorOf(image.config), size: image.config.size + 1 };
     await expect(store().readBlob(descriptor, 1 << 20)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
   });
 
   it('rejects a manifest that does not hash to the digest asked for', async () => {
     // Distribution serves by digest only what hashes to it, so ask a known manifest with a descriptor of the wrong size.
-    const descriptor = { mediaType: image.manifestMediaType, digest: image.digest, size: 1 };
+    const descriptor = { ...descriptorOf(image.manifest), size: 1 };
     await expect(store().getManifest({ descriptor })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
   });
 
@@ -108,8 +122,8 @@ describe.each(MODES)('RegistryBlobStore, registry auth %s', (mode) => {
   }
 
   it('reads an index and the manifests it names (multi-platform push)', async () => {
-    const arm = await buildImage({ platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }, layers: [{ 'arch.txt': 'arm64\n' }] });
-    const amd = await buildImage({ platform: { os: 'linux', architecture: 'amd64' }, layers: [{ 'arch.txt': 'amd64\n' }] });
+    const arm = await testImage({ 'arch.txt': 'arm64\n' }, { os: 'linux', architecture: 'arm64', variant: 'v8' });
+    const amd = await testImage({ 'arch.txt': 'amd64\n' }, { os: 'linux', architecture: 'amd64' });
     const index = await pushIndex(new RegistryClient(registry.clientOptions()), repository, 'multi', [amd, arm]);
     const s = store();
     const fetched = await s.getManifest({ tag: 'multi' });
@@ -118,19 +132,19 @@ describe.each(MODES)('RegistryBlobStore, registry auth %s', (mode) => {
     const doc = JSON.parse(fetched.bytes.toString()) as { manifests: Descriptor[] };
     const entry = doc.manifests.find((m) => m.platform?.architecture === 'arm64')!;
     const manifest = await s.getManifest({ descriptor: entry });
-    expect(manifest.digest).toBe(arm.digest);
+    expect(manifest.digest).toBe(arm.manifest.digest);
   });
 
   it('reads a Docker schema 2 image under a Docker manifest list', async () => {
-    const docker = await buildImage({ format: 'docker', layers: [{ 'docker.txt': 'schema 2\n' }] });
-    const index = await pushIndex(new RegistryClient(registry.clientOptions()), repository, 'docker', [docker], 'docker');
+    const docker = await testImage({ 'docker.txt': 'schema 2\n' }, { docker: true });
+    const index = await pushIndex(new RegistryClient(registry.clientOptions()), repository, 'docker', [docker], true);
     const s = store();
     const list = await s.getManifest({ tag: 'docker' });
     expect(list.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
     expect(list.digest).toBe(index.digest);
-    const manifest = await s.getManifest({ descriptor: { mediaType: docker.manifestMediaType, digest: docker.digest, size: docker.manifest.length } });
+    const manifest = await s.getManifest({ descriptor: descriptorOf(docker.manifest) });
     expect(manifest.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
-    expect((await s.readBlob(docker.configDescriptor, 1 << 20)).equals(docker.config)).toBe(true);
+    expect((await s.readBlob(descriptorOf(docker.config), 1 << 20)).equals(docker.config.bytes)).toBe(true);
   });
 
   it('pushes blobs from files and streams a large layer without reading it whole', async () => {
