@@ -32,6 +32,8 @@ export async function inspectBench(args: string[]): Promise<void> {
     }
     reference = `oci-dir://${join(defaultImage, 'oci')}`;
   }
+  process.stderr.write('building dist/ …\n');
+  if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' }).status !== 0) throw new Error('npm run build failed');
   const layers = layerFiles(reference);
   const compressed = layers.reduce((n, l) => n + l.size, 0);
   const uncompressed = layers.reduce((n, l) => n + l.uncompressed, 0);
@@ -41,10 +43,13 @@ export async function inspectBench(args: string[]): Promise<void> {
 
   const child = (script: string, extra: string[]) => () => measureNode([join(root, 'bench', script), ...extra]);
   const rows: [string, Sample][] = [
-    ['sextant inspect (walk + verify + index)', median(runs, child('inspect-child.ts', [reference]))],
-    ['node:zlib gunzip, all layers in parallel', median(runs, child('gunzip-child.ts', layers.map((l) => l.path)))],
+    // The CLI as users run it (bin/sextant → dist/), start-up included, output discarded.
+    ['sextant inspect (bin/sextant, whole run)', median(runs, () => measureCommand('sh', ['-c', `'${join(root, 'bin/sextant')}' inspect '${reference}' --format json -q > /dev/null`]))],
+    ['node:zlib gunzip ×N parallel, 1 MiB chunks', median(runs, child('gunzip-child.ts', ['--chunk', String(1 << 20), ...layers.map((l) => l.path)]))],
+    ['node:zlib gunzip ×N parallel, default chunks', median(runs, child('gunzip-child.ts', layers.map((l) => l.path)))],
     ['tar -xzOf, one layer after another', median(runs, () => measureCommand('bash', ['-c', layers.map((l) => `tar -xzOf '${l.path}' > /dev/null`).join(' && ')]))],
   ];
+  // The fastest gunzip is the practical limit the goal is measured against.
   const gunzip = rows[1]?.[1].seconds ?? 1;
   process.stdout.write(`${'what'.padEnd(44)}${'seconds'.padStart(9)}${'MB/s'.padStart(9)}${'peak RSS'.padStart(11)}${'vs gunzip'.padStart(11)}\n`);
   for (const [name, s] of rows) {

@@ -1,12 +1,11 @@
 // Walks one layer blob in a single streaming pass: digests, decompression, limits, tar entries, whiteouts, captures.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import tar from 'tar-stream';
-import type { ExtractEvents, Header } from 'tar-stream';
 import { SextantError } from '../core/errors.ts';
 import { createInflater, SNIFF_BYTES, sniffCompression } from './inflate.ts';
 import type { Compression, Inflater } from './inflate.ts';
 import { baseName, joinPath, normalizeEntryName, parentPath } from './paths.ts';
+import { type TarEntry, type TarHandler, TarParser } from './tar-parser.ts';
 import type { CapturePredicate, FileRecord, FileType, LayerContents, WalkLimits } from './types.ts';
 
 const KiB = 1024;
@@ -107,24 +106,23 @@ const QUEUE_LOW = 1 * MiB;
  */
 const PUMP_BUDGET = 1 * MiB;
 
+/** Tar typeflags to file types; GNU sparse files ('S') hold file data too. Others (volume labels…) are skipped. */
 const TYPES: Partial<Record<string, FileType>> = {
-  file: 'file',
-  'contiguous-file': 'file',
-  directory: 'dir',
-  symlink: 'symlink',
-  link: 'hardlink',
-  'character-device': 'char',
-  'block-device': 'block',
-  fifo: 'fifo',
+  '0': 'file',
+  '7': 'file',
+  S: 'file',
+  '5': 'dir',
+  '2': 'symlink',
+  '1': 'hardlink',
+  '3': 'char',
+  '4': 'block',
+  '6': 'fifo',
 };
 
 function noop(): void {}
 
-/** The readable tar-stream hands out for one entry's data. */
-type EntryStream = ExtractEvents['entry'][1];
-
 /** One walk's state. A class so the hot callbacks are monomorphic methods, not fresh closures per chunk. */
-class LayerWalk {
+class LayerWalk implements TarHandler {
   private readonly source: Readable;
   private readonly opts: WalkOptions;
   private readonly limits: WalkLimits;
@@ -149,18 +147,16 @@ class LayerWalk {
   private pumpScheduled = false;
   private upstreamPaused = false;
   private upstreamDone = false;
-  private extractBlocked = false;
-  private extractEnded = false;
   private settled = false;
 
-  private readonly extract = tar.extract();
+  private readonly parser: TarParser;
   private entryCount = 0;
   private readonly entries: FileRecord[] = [];
   private readonly whiteouts: string[] = [];
   private readonly opaqueDirs: string[] = [];
   private readonly captured = new Map<string, Buffer>();
-  private advancing = false;
-  private pendingNext: (() => void) | null = null;
+  /** The file being captured: where its bytes go, and how many have come. */
+  private capture: { path: string; buf: Buffer; at: number } | null = null;
 
   constructor(source: Readable, opts: WalkOptions, resolve: (c: LayerContents) => void, reject: (e: unknown) => void) {
     this.source = source;
@@ -170,6 +166,7 @@ class LayerWalk {
     this.reject = reject;
     const digest = opts.expectedDigest;
     this.label = opts.label ?? (digest ? `layer ${opts.index} (${shortDigest(digest)})` : `layer ${opts.index}`);
+    this.parser = new TarParser(this, this.label);
   }
 
   start(): void {
@@ -179,10 +176,6 @@ class LayerWalk {
         return;
       }
     }
-    this.extract.on('entry', this.onEntry);
-    this.extract.on('drain', this.onExtractDrain);
-    this.extract.on('finish', this.onFinish);
-    this.extract.on('error', this.onTarError);
     this.source.on('data', this.onStored);
     this.source.on('end', this.onStoredEnd);
     this.source.on('error', this.onSourceError);
@@ -285,7 +278,7 @@ class LayerWalk {
     this.pumpScheduled = false;
     const limits = this.limits;
     let budget = PUMP_BUDGET;
-    while (!this.settled && !this.extractBlocked && this.queue.length > 0) {
+    while (!this.settled && this.queue.length > 0) {
       if (budget <= 0) {
         this.schedulePump();
         break;
@@ -308,15 +301,13 @@ class LayerWalk {
         );
         return;
       }
-      let accepted: boolean;
       try {
-        accepted = this.extract.write(chunk);
+        this.parser.write(chunk);
       } catch (err) {
         // Entries are handled synchronously inside write; whatever escapes must fail the walk, not hang it.
-        this.fail(err instanceof SextantError ? err : tarError(this.label, err as Error));
+        this.fail(err);
         return;
       }
-      if (!accepted) this.extractBlocked = true;
     }
     if (this.settled) return;
     if (this.upstreamPaused && this.queued <= QUEUE_LOW) {
@@ -324,100 +315,58 @@ class LayerWalk {
       if (this.inflater !== null) this.inflater.resume();
       else this.source.resume();
     }
-    if (this.queue.length === 0 && this.upstreamDone && !this.extractEnded) {
-      this.extractEnded = true;
-      // streamx's `end` takes an optional final chunk; its typings make it required.
-      this.extract.end(undefined);
+    if (this.queue.length === 0 && this.upstreamDone) {
+      try {
+        this.parser.end();
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      this.finish();
     }
-  };
-
-  private readonly onExtractDrain = (): void => {
-    this.extractBlocked = false;
-    // A microtask, not a direct call: the parser emits `drain` from inside its own update loop.
-    queueMicrotask(this.pump);
   };
 
   // --- entries ------------------------------------------------------------------------------------------------
 
-  private readonly onEntry = (header: Header, entry: EntryStream, next: (err?: Error | null) => void): void => {
-    entry.on('error', noop);
-    if (this.settled) return;
-    try {
-      this.entry(header, entry, next);
-    } catch (err) {
-      // A throwing capture predicate, or a bug: fail the walk rather than tar-stream's internals.
-      this.fail(err);
-    }
-  };
-
-  private entry(header: Header, entry: EntryStream, next: () => void): void {
+  /** TarHandler: records the entry, and asks for its data when the capture predicate wants the file. */
+  entry(header: TarEntry): boolean {
     const limits = this.limits;
     if (++this.entryCount > limits.maxEntries) {
-      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: more than ${limits.maxEntries} entries (limit: SEXTANT_MAX_ENTRIES)`));
-      return;
+      throw new SextantError('LIMIT_EXCEEDED', `${this.label}: more than ${limits.maxEntries} entries (limit: SEXTANT_MAX_ENTRIES)`);
     }
-    const size = header.size ?? 0;
+    const size = header.size;
     if (size > limits.maxLayerBytes) {
-      this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: entry ${JSON.stringify(header.name)} claims ${size} bytes, over the layer size limit (SEXTANT_MAX_LAYER_BYTES)`));
-      return;
+      throw new SextantError('LIMIT_EXCEEDED', `${this.label}: entry ${JSON.stringify(header.name)} claims ${size} bytes, over the layer size limit (SEXTANT_MAX_LAYER_BYTES)`);
     }
     const rec = this.record(header, size);
-    // tar-stream attaches no data to empty entries and directories; waiting for their `end` would only cost ticks.
-    const hasData = size > 0 && header.type !== 'directory';
     if (rec !== null && rec.type === 'file' && size <= limits.maxCaptureBytes && this.opts.capture(rec.path, size)) {
-      const path = rec.path;
-      if (!hasData) {
-        this.captured.set(path, Buffer.alloc(0));
-        this.advance(next);
-        return;
+      if (size === 0) {
+        this.captured.set(rec.path, Buffer.alloc(0));
+        return false;
       }
-      const buf = Buffer.allocUnsafe(size);
-      let at = 0;
-      entry.on('data', (c: unknown) => {
-        at += (c as Buffer).copy(buf, at);
-      });
-      entry.on('end', () => {
-        this.captured.set(path, at === size ? buf : buf.subarray(0, at));
-        this.advance(next);
-      });
-      return;
+      this.capture = { path: rec.path, buf: Buffer.allocUnsafe(size), at: 0 };
+      return true;
     }
     // A later entry for the same path that is not captured must not leave the earlier content behind.
     if (rec !== null && this.captured.size > 0) this.captured.delete(rec.path);
-    if (!hasData) {
-      this.advance(next);
-      return;
-    }
-    entry.on('end', () => this.advance(next));
-    entry.resume();
+    return false;
   }
 
-  /**
-   * Lets tar-stream go on to the next entry. Its `next` emits the following entry synchronously, so calling it
-   * from inside an entry handler recurses once per empty entry (stack overflow on 10k empty files); a nested
-   * call is instead queued and run by the outermost one, a trampoline that costs no ticks.
-   */
-  private advance(next: () => void): void {
-    if (this.advancing) {
-      this.pendingNext = next;
-      return;
-    }
-    this.advancing = true;
-    try {
-      let step: (() => void) | null = next;
-      while (step !== null && !this.settled) {
-        this.pendingNext = null;
-        step();
-        step = this.pendingNext;
-      }
-    } finally {
-      this.advancing = false;
-      this.pendingNext = null;
-    }
+  /** TarHandler: part of the captured file's content. */
+  data(chunk: Buffer): void {
+    const c = this.capture as { buf: Buffer; at: number };
+    c.at += chunk.copy(c.buf, c.at);
+  }
+
+  /** TarHandler: the captured file is complete. */
+  entryEnd(): void {
+    const c = this.capture as { path: string; buf: Buffer; at: number };
+    this.captured.set(c.path, c.buf);
+    this.capture = null;
   }
 
   /** The record for an entry, or null for whiteout markers, the root and types that hold no file. */
-  private record(header: Header, size: number): FileRecord | null {
+  private record(header: TarEntry, size: number): FileRecord | null {
     const path = normalizeEntryName(header.name);
     if (path === undefined) {
       throw new SextantError('UNSAFE_PATH', `${this.label}: entry ${JSON.stringify(header.name)} climbs out of the image root`);
@@ -434,13 +383,13 @@ class LayerWalk {
       }
       return null;
     }
-    const type = TYPES[header.type as string];
+    const type = TYPES[header.typeflag];
     if (type === undefined) return null;
     let linkTarget: string | null = null;
     if (type === 'symlink') {
-      linkTarget = header.linkname ?? '';
+      linkTarget = header.linkname;
     } else if (type === 'hardlink') {
-      const target = normalizeEntryName(header.linkname ?? '');
+      const target = normalizeEntryName(header.linkname);
       if (target === undefined) {
         throw new SextantError(
           'UNSAFE_PATH',
@@ -453,9 +402,9 @@ class LayerWalk {
       path,
       type,
       size: type === 'file' ? size : 0,
-      mode: (header.mode ?? 0) & 0o7777,
-      uid: header.uid ?? 0,
-      gid: header.gid ?? 0,
+      mode: header.mode & 0o7777,
+      uid: header.uid,
+      gid: header.gid,
       linkTarget,
       layer: this.opts.index,
     };
@@ -465,7 +414,7 @@ class LayerWalk {
 
   // --- end ----------------------------------------------------------------------------------------------------
 
-  private readonly onFinish = (): void => {
+  private finish(): void {
     if (this.settled) return;
     const digest = `sha256:${this.storedHash.digest('hex')}`;
     const diffId = `sha256:${this.tarHash.digest('hex')}`;
@@ -495,11 +444,7 @@ class LayerWalk {
       uncompressedBytes: this.tarBytes,
       compression: this.compression ?? 'none',
     });
-  };
-
-  private readonly onTarError = (err: Error): void => {
-    this.fail(tarError(this.label, err));
-  };
+  }
 
   /** Settles once with `err`, destroying every stage so nothing keeps reading, waiting or holding memory. */
   private fail(err: unknown): void {
@@ -511,8 +456,6 @@ class LayerWalk {
     this.source.on('error', noop);
     this.source.destroy();
     this.inflater?.destroy();
-    this.extract.on('error', noop);
-    this.extract.destroy();
     this.reject(err);
   }
 }
@@ -523,12 +466,6 @@ function inflateError(label: string, kind: 'gzip' | 'zstd', err: Error): Sextant
     return new SextantError('CORRUPT', `${label}: truncated ${kind} stream`, { cause: err });
   }
   return new SextantError('CORRUPT', `${label}: corrupt ${kind} stream (${err.message})`, { cause: err });
-}
-
-function tarError(label: string, err: Error): SextantError {
-  if (err instanceof SextantError) return err;
-  if (/unexpected end/i.test(err.message)) return new SextantError('CORRUPT', `${label}: truncated tar`, { cause: err });
-  return new SextantError('CORRUPT', `${label}: corrupt tar (${err.message})`, { cause: err });
 }
 
 const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR)/;
