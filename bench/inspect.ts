@@ -41,7 +41,8 @@ export async function inspectBench(args: string[]): Promise<void> {
     `image ${reference}\n${layers.length} layers, ${mb(compressed)} MB stored, ${mb(uncompressed)} MB uncompressed; median of ${runs} runs\n\n`,
   );
 
-  const child = (script: string, extra: string[]) => () => measureNode([join(root, 'bench', script), ...extra]);
+  // Every row is a whole process timed from outside (GNU time), start-up included, so the rows compare alike.
+  const child = (script: string, extra: string[]) => () => measureCommand(process.execPath, [join(root, 'bench', script), ...extra]);
   const rows: [string, Sample][] = [
     // The CLI as users run it (bin/sextant → dist/), start-up included, output discarded.
     ['sextant inspect (bin/sextant, whole run)', median(runs, () => measureCommand('sh', ['-c', `'${join(root, 'bin/sextant')}' inspect '${reference}' --format json -q > /dev/null`]))],
@@ -72,14 +73,6 @@ function layerFiles(reference: string): { path: string; size: number; uncompress
     const out = spawnSync('bash', ['-c', `gzip -dc '${blob(l.digest)}' | wc -c`], { encoding: 'utf8' });
     return { path: blob(l.digest), size: l.size, uncompressed: Number(out.stdout.trim()) };
   });
-}
-
-/** Run a Node script under Node 24 in a child process; it reports its own wall time and peak RSS as JSON. */
-function measureNode(args: string[]): Sample {
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1] as string) as Sample;
 }
 
 /** Run a command under GNU time for wall time and peak RSS. */
