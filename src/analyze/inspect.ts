@@ -1,11 +1,10 @@
 // `inspect`: an image's metadata, from its config, its squashed filesystem (os-release) and its attestations.
 import type { AttestationStatement, ImageMetadata, Platform } from '../core/model.ts';
 import { readOsRelease } from '../catalog/distro.ts';
-import { parseAttestationLayer, provenanceFrom, sbomStatementsFrom } from '../image/attestations.ts';
+import { isStatementLayer, parseAttestationLayer, provenanceFrom, sbomStatementsFrom } from '../image/attestations.ts';
 import { parseDescriptor } from '../image/descriptor.ts';
 import { historyForLayers, splitEnv } from '../image/image-config.ts';
 import { parseJsonObject } from '../image/json.ts';
-import { IN_TOTO } from '../image/media-types.ts';
 import { openImage } from '../image/open-image.ts';
 import type { ResolvedImage } from '../image/resolve.ts';
 import { coalesce } from '../layerfs/coalesce.ts';
@@ -95,7 +94,7 @@ async function readAttestations(image: ResolvedImage): Promise<AttestationStatem
     const fetched = await image.store.getManifest({ descriptor });
     const doc = parseJsonObject(fetched.bytes, `attestation manifest ${descriptor.digest}`);
     const layers = Array.isArray(doc.layers) ? doc.layers.map((l, i) => parseDescriptor(l, `attestation manifest ${descriptor.digest}, layers[${i}]`)) : [];
-    for (const layer of layers.filter((l) => l.mediaType === IN_TOTO)) {
+    for (const layer of layers.filter(isStatementLayer)) {
       statements.push(...parseAttestationLayer(await image.store.readBlob(layer, MAX_ATTESTATION_BYTES), layer));
     }
   }

@@ -3,6 +3,7 @@ import type { AttestationStatement, Descriptor, Material, Provenance, VcsInfo } 
 import { SextantError } from '../core/errors.ts';
 import { finalFrom, parseDockerfileStages } from './dockerfile.ts';
 import { obj, str as anyStr, stringMap } from './json.ts';
+import { IN_TOTO } from './media-types.ts';
 import { type ImageName, parseImageName } from './reference.ts';
 
 /** Index annotation BuildKit sets on an attestation manifest; its value is `attestation-manifest`. */
@@ -19,13 +20,17 @@ export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
 /** Predicate type of SPDX documents; producers may append a version (`/v2.3`). */
 export const SPDX_DOCUMENT = 'https://spdx.dev/Document';
 
-const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const STATEMENT_TYPE_PREFIX = 'https://in-toto.io/Statement/';
 // BuildKit's provenance extension key: v0.2 always, and v1 before BuildKit renamed it to `buildkit_metadata`.
 const BUILDKIT_METADATA_URI_KEY = 'https://mobyproject.org/buildkit@v1#metadata';
 const BUILDKIT_METADATA_V1_KEY = 'buildkit_metadata';
 // Images that are Dockerfile frontends (`# syntax=`), not build inputs; BuildKit still lists them as materials.
 const FRONTEND_REPOSITORIES = new Set(['docker.io/docker/dockerfile', 'docker.io/docker/dockerfile-upstream']);
+
+/** True for an attestation-manifest layer that can hold in-toto statements (bare or in a DSSE envelope). */
+export function isStatementLayer(layer: Descriptor): boolean {
+  return /in-toto|dsse/i.test(layer.mediaType);
+}
 
 /** True when an image-index entry is a BuildKit attestation manifest rather than a runnable image. */
 export function isAttestationManifest(descriptor: Descriptor): boolean {
@@ -45,7 +50,7 @@ export function attestedManifestDigest(descriptor: Descriptor): string | null {
  * Throws CORRUPT, naming the layer digest, for malformed JSON, base64 or statement structure.
  */
 export function parseAttestationLayer(bytes: Buffer, layer: Descriptor): AttestationStatement[] {
-  if (!/in-toto|dsse/i.test(layer.mediaType)) return [];
+  if (!isStatementLayer(layer)) return [];
   const text = bytes.toString('utf8');
   let documents: unknown[];
   try {
@@ -110,7 +115,7 @@ function statementFrom(doc: unknown, layer: Descriptor): AttestationStatement | 
   if (!o) throw corrupt(layer, 'is not a JSON object');
   if (typeof o.payloadType === 'string' || typeof o.payload === 'string') {
     // A DSSE envelope whose payload is something other than in-toto is content we do not read.
-    if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) return null;
+    if (o.payloadType !== IN_TOTO) return null;
     if (typeof o.payload !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(o.payload.trim())) {
       throw corrupt(layer, 'holds a DSSE envelope whose payload is not base64');
     }

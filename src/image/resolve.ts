@@ -1,6 +1,7 @@
 // From a BlobStore and a tag or digest to one image: index → platform → manifest → config → layers.
 import type { Descriptor, Platform } from '../core/model.ts';
 import { SextantError } from '../core/errors.ts';
+import { attestedManifestDigest, isAttestationManifest } from './attestations.ts';
 import type { BlobStore, FetchedManifest, ManifestRef } from './blob-store.ts';
 import { parseDescriptor } from './descriptor.ts';
 import { type ImageConfig, parseImageConfig } from './image-config.ts';
@@ -71,9 +72,7 @@ export async function resolveImage(
       const chosen = selectManifest(entries, platform, `index ${fetched.digest} in ${store.location}`);
       indexDigest = fetched.virtual ? indexDigest : fetched.digest;
       Object.assign(annotations, chosen.annotations);
-      attestationManifests = entries.filter(
-        (d) => d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' && d.annotations['vnd.docker.reference.digest'] === chosen.digest,
-      );
+      attestationManifests = entries.filter((d) => isAttestationManifest(d) && attestedManifestDigest(d) === chosen.digest);
       fetched = await store.getManifest({ descriptor: chosen });
       continue;
     }

@@ -4,19 +4,10 @@
 // thousands of entries and almost none of their bytes are wanted, so this walks the bytes in place instead
 // (measured on a 530 MB Debian image: the walk's main-thread time and garbage fell sharply, see bench/).
 import { SextantError } from '../core/errors.ts';
-import { decodeHeader, isZeroBlock, nulTerminated, parsePax, TAR_BLOCK, type TarOverrides } from './tar-header.ts';
+import { decodeHeader, isZeroBlock, nulTerminated, parsePax, TAR_BLOCK, type TarHeader, type TarOverrides } from './tar-header.ts';
 
-/** One entry as the parser reports it, with pax and GNU long names applied. */
-export interface TarEntry {
-  name: string;
-  /** The typeflag character ('0' file, '1' hard link, '2' symlink, '3' char, '4' block, '5' dir, '6' fifo…). */
-  typeflag: string;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  linkname: string;
-}
+/** One entry as the parser reports it: its header with pax and GNU long-name records applied. */
+export type TarEntry = TarHeader;
 
 /** Receives entries; returns true from `entry` to be handed that entry's data. */
 export interface TarHandler {
