@@ -9,7 +9,6 @@ import { openArchiveFiles } from './sources/archive/archive-files.ts';
 import { DockerArchiveStore } from './sources/archive/docker-archive-store.ts';
 import { openDirectoryFiles } from './sources/oci-layout/directory-files.ts';
 import { OciLayoutStore } from './sources/oci-layout/layout-store.ts';
-import { RegistryBlobStore } from './sources/registry/registry-store.ts';
 
 /** Options that change how an image is found. */
 export interface OpenOptions {
@@ -28,11 +27,10 @@ export type OpenedImage =
 export async function openImage(reference: string | ImageRef, options: OpenOptions): Promise<OpenedImage> {
   const ref = typeof reference === 'string' ? parseReference(reference) : reference;
   if (ref.kind === 'fs') return { kind: 'rootfs', ref, path: ref.path, close: async () => {} };
-  const { store, tag, registry } = await openStore(ref, options);
+  const { store, tag, registry, apiUrl } = await openStore(ref, options);
   try {
     const image = await resolveImage(store, ref.kind === 'registry' && ref.digest ? { digest: ref.digest } : { tag }, options.platform);
-    // The URL really used: an insecure registry may still have answered over HTTPS.
-    if (registry && store instanceof RegistryBlobStore) registry.url = await store.client.baseUrl();
+    if (registry && apiUrl) registry.url = await apiUrl();
     return { kind: 'layered', ref, image, registry, close: () => store.close() };
   } catch (err) {
     await store.close();
@@ -40,7 +38,16 @@ export async function openImage(reference: string | ImageRef, options: OpenOptio
   }
 }
 
-async function openStore(ref: Exclude<ImageRef, { kind: 'fs' }>, options: OpenOptions): Promise<{ store: BlobStore; tag: string | null; registry: RegistryInfo | null }> {
+/** A store for the reference, the tag to resolve, what is known of the registry, and (for registries) the API URL really used. */
+interface OpenedStore {
+  store: BlobStore;
+  tag: string | null;
+  registry: RegistryInfo | null;
+  /** An insecure registry may still have answered over HTTPS: this tells which URL was used. */
+  apiUrl?: () => Promise<string>;
+}
+
+async function openStore(ref: Exclude<ImageRef, { kind: 'fs' }>, options: OpenOptions): Promise<OpenedStore> {
   switch (ref.kind) {
     case 'oci-dir':
       return { store: new OciLayoutStore(await openDirectoryFiles(ref.path)), tag: ref.tag, registry: null };
@@ -58,9 +65,11 @@ async function openStore(ref: Exclude<ImageRef, { kind: 'fs' }>, options: OpenOp
     }
     case 'registry': {
       const insecure = options.insecureRegistry ?? false;
+      // The registry client (fetch, TLS) is loaded only for registry references.
+      const { RegistryBlobStore } = await import('./sources/registry/registry-store.ts');
       const store = new RegistryBlobStore({ registry: ref.registry, repository: ref.repository, insecure });
       const registry: RegistryInfo = { url: registryUrl(ref.registry, insecure), type: registryType(ref.registry), repository: ref.repository, tag: ref.tag };
-      return { store, tag: ref.tag, registry };
+      return { store, tag: ref.tag, registry, apiUrl: () => store.client.baseUrl() };
     }
   }
 }

@@ -1,10 +1,6 @@
 // `sextant inspect IMAGE`: prints an image's metadata as a table for people or as the documented JSON.
 import type { Command } from 'commander';
-import { inspectImage } from '../../analyze/inspect.ts';
 import { SextantError } from '../../core/errors.ts';
-import { parsePlatform } from '../../image/platform.ts';
-import { renderInspectTable } from '../output/inspect-table.ts';
-import { walkProgress } from '../output/progress.ts';
 
 /** Add `inspect` to the program. */
 export function registerInspect(program: Command): void {
@@ -20,7 +16,13 @@ export function registerInspect(program: Command): void {
       if (opts.format !== 'table' && opts.format !== 'json') {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use table or json)`);
       }
-      const progress = walkProgress('Reading layers', !opts.quiet);
+      // Loaded here, not at start-up, so `--help` and other commands do not pay for them.
+      const [{ inspectImage }, { parsePlatform }, { walkProgress }] = await Promise.all([
+        import('../../analyze/inspect.ts'),
+        import('../../image/platform.ts'),
+        import('../output/progress.ts'),
+      ]);
+      const progress = await walkProgress('Reading layers', !opts.quiet);
       try {
         const metadata = await inspectImage(image, {
           platform: opts.platform ? parsePlatform(opts.platform) : null,
@@ -29,7 +31,8 @@ export function registerInspect(program: Command): void {
           onProgress: (p) => progress.onProgress(p),
         });
         progress.stop();
-        process.stdout.write(opts.format === 'json' ? `${JSON.stringify(metadata, null, 2)}\n` : renderInspectTable(metadata));
+        if (opts.format === 'json') process.stdout.write(`${JSON.stringify(metadata, null, 2)}\n`);
+        else process.stdout.write((await import('../output/inspect-table.ts')).renderInspectTable(metadata));
       } finally {
         progress.stop();
       }

@@ -1,5 +1,4 @@
 // Layer progress on stderr: one bar over all layers' stored bytes, shown only on a terminal.
-import cliProgress from 'cli-progress';
 import type { LayerProgress } from '../../analyze/walk-image.ts';
 
 /** A progress reporter for layer walks; silent unless stderr is a TTY (and not disabled with --quiet). */
@@ -9,9 +8,10 @@ export interface WalkProgress {
   stop(): void;
 }
 
-/** Make a reporter for `label`. */
-export function walkProgress(label: string, enabled: boolean): WalkProgress {
+/** Make a reporter for `label`; the bar library is loaded only when a bar will be drawn. */
+export async function walkProgress(label: string, enabled: boolean): Promise<WalkProgress> {
   if (!enabled || !process.stderr.isTTY) return { onLayers() {}, onProgress() {}, stop() {} };
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
