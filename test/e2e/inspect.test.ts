@@ -1,5 +1,5 @@
 // End-to-end: `sextant inspect` on real image layouts and archives built here, and its one-line errors.
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -129,6 +129,24 @@ describe('sextant inspect', () => {
       registry: { type: 'ghcr', repository: 'acme/api', tag: '2.1' },
     });
     expect(m.layers[0]).toMatchObject({ digest: sha256(base), diffId: sha256(base), createdBy: 'base' });
+  });
+
+  it('reads a gzip-compressed docker save archive and leaves no temporary copy behind', async () => {
+    const legacy = buildImage({ layers: [{ tar: base, compression: 'none', createdBy: 'base' }], docker: true });
+    const plain = join(dir, 'for-gzip.tar');
+    await writeDockerArchive(plain, legacy, ['debian:12']);
+    const gz = join(dir, 'image.tar.gz');
+    await writeFile(gz, gzipSync(await readFile(plain)));
+    const tmp = join(dir, 'private-tmp');
+    await mkdir(tmp);
+    const m = await inspectJson(`archive://${gz}`, [], { TMPDIR: tmp });
+    expect(m).toMatchObject({ id: legacy.config.digest, osRelease: { id: 'debian' }, registry: { type: 'dockerhub', repository: 'library/debian', tag: '12' } });
+    const notImage = join(dir, 'not-image.tar.gz');
+    await writeFile(notImage, gzipSync(Buffer.concat([await buildTar([{ name: 'readme', content: 'hi' }])])));
+    const r = await runCli(['inspect', `archive://${notImage}`], { TMPDIR: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sextant: .*not-image\.tar\.gz is not an image archive/);
+    expect(await readdir(tmp)).toEqual([]);
   });
 
   it('reads an OCI archive with an index, picks the platform and reads BuildKit provenance', async () => {

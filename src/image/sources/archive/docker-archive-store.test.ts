@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, sha256, writeDockerArchive, writeTar } from '../../../../test/support/image-builder.ts';
+import { defaultWalkLimits } from '../../../layerfs/walk-layer.ts';
 import { resolveImage } from '../../resolve.ts';
 import { openArchiveFiles } from './archive-files.ts';
 import { DockerArchiveStore } from './docker-archive-store.ts';
@@ -14,10 +15,17 @@ const tarB = Buffer.from('layer-b'.padEnd(2048, '\0'));
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sextant-docker-archive-'));
+  await mkdir(join(dir, 'tmp'));
+  process.env.TMPDIR = join(dir, 'tmp');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Sextant's temporary archive copies present now (in this file's own TMPDIR, so other test files cannot interfere). */
+async function sextantTemps(): Promise<string[]> {
+  return (await readdir(tmpdir())).filter((n) => n.startsWith('sextant-archive-')).sort();
+}
 
 async function open(path: string) {
   return DockerArchiveStore.open(await openArchiveFiles(path));
@@ -78,10 +86,38 @@ describe('DockerArchiveStore', () => {
     await expect(open(badJson)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringContaining('manifest.json is not valid JSON') });
   });
 
-  it('refuses compressed, missing and non-tar archive files with one-line errors', async () => {
-    const gz = join(dir, 'archive.tar.gz');
-    await writeFile(gz, gzipSync(Buffer.alloc(4096)));
-    await expect(openArchiveFiles(gz)).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('gzip-compressed') });
+  it('reads gzip- and zstd-compressed archives through a temporary copy it removes on close', async () => {
+    const image = buildImage({ layers: [{ tar: tarA, compression: 'none' }], docker: true });
+    const plain = join(dir, 'to-compress.tar');
+    await writeDockerArchive(plain, image, ['app:1']);
+    for (const [name, bytes] of [['archive.tar.gz', gzipSync(await readFile(plain))], ['archive.tar.zst', zstdCompressSync(await readFile(plain))]] as const) {
+      const path = join(dir, name);
+      await writeFile(path, bytes);
+      const before = await sextantTemps();
+      const store = await open(path);
+      expect(store.location).toBe(path);
+      expect((await resolveImage(store, { tag: null }, null)).configDescriptor.digest).toBe(image.config.digest);
+      expect((await sextantTemps()).length).toBe(before.length + 1);
+      await store.close();
+      expect(await sextantTemps()).toEqual(before);
+    }
+  });
+
+  it('refuses corrupt and exploding compressed archives, leaving no temporary copy', async () => {
+    const before = await sextantTemps();
+    const corrupt = gzipSync(Buffer.alloc(64 * 1024, 1));
+    corrupt.fill(0x33, 30, 90);
+    const bad = join(dir, 'corrupt.tar.gz');
+    await writeFile(bad, corrupt);
+    await expect(openArchiveFiles(bad)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringContaining('corrupt.tar.gz') });
+    const bomb = join(dir, 'bomb.tar.gz');
+    await writeFile(bomb, gzipSync(Buffer.alloc(32 * 1024 * 1024)));
+    const limits = { ...defaultWalkLimits, maxCompressionRatio: 50, ratioGraceBytes: 1 << 20 };
+    await expect(openArchiveFiles(bomb, limits)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining('ratio') });
+    expect(await sextantTemps()).toEqual(before);
+  });
+
+  it('refuses missing and non-tar archive files with one-line errors', async () => {
     await expect(openArchiveFiles(join(dir, 'absent.tar'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const text = join(dir, 'readme.txt');
     await writeFile(text, 'just some text, not an image\n'.repeat(50));
