@@ -43,7 +43,8 @@ export async function inspectImage(reference: string, options: InspectOptions): 
       limits: limitsFromEnv(),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const resolver: FileResolver = createImageResolver(coalesce(contents).squashed);
+    const { squashed, changes } = coalesce(contents);
+    const resolver: FileResolver = createImageResolver(squashed);
     const statements = await readAttestations(image);
     const c = image.config;
     const history = historyForLayers(c.history, image.layers.length);
@@ -75,6 +76,7 @@ export async function inspectImage(reference: string, options: InspectOptions): 
         mediaType: l.mediaType,
         createdBy: history[i]?.createdBy ?? null,
         created: history[i]?.created ?? null,
+        changes: changes[i] ? { added: changes[i].added.length, changed: changes[i].changed.length, removed: changes[i].removed.length } : null,
       })),
       history: c.history,
       size: image.layers.reduce((n, l) => n + l.size, 0),

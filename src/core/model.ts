@@ -46,6 +46,8 @@ export interface LayerInfo {
   createdBy: string | null;
   /** The `created` time of that history entry, when recorded. */
   created: string | null;
+  /** What the layer did to the filesystem below it: paths added, changed (rewritten) and removed. Null for a root filesystem. */
+  changes: { added: number; changed: number; removed: number } | null;
 }
 
 /** One entry of the config's history, including the entries that made no layer. */

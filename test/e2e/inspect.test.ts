@@ -103,6 +103,12 @@ describe('sextant inspect', () => {
       expect.objectContaining({ digest: image.layers[1]!.digest, diffId: sha256(app), size: image.layers[1]!.size, createdBy: 'COPY app /app' }),
     ]);
     expect(m.history).toHaveLength(4);
+    // The base layer adds etc/, usr/, usr/lib/ (implied), its 3 files and a symlink, bin/ and tmp/ (implied);
+    // the app layer adds app/ (implied) and app/server.js and whites out tmp/scratch.txt.
+    expect(m.layers.map((l) => l.changes)).toEqual([
+      { added: 9, changed: 0, removed: 0 },
+      { added: 2, changed: 0, removed: 1 },
+    ]);
   });
 
   it('prints a table for people', async () => {

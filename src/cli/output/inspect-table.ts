@@ -45,8 +45,9 @@ export function renderInspectTable(m: ImageMetadata): string {
   section('Labels', Object.entries(m.labels));
   if (m.layers.length) {
     out.push(pc.bold('Layers'));
-    const table = new Table({ head: ['#', 'digest', 'size', 'created by'], style: { head: [], border: [] }, wordWrap: true, colWidths: [4, 21, 10, 60] });
-    m.layers.forEach((l, i) => table.push([String(i), l.digest.slice(0, 19), formatBytes(l.size), l.createdBy ?? '']));
+    const table = new Table({ head: ['#', 'digest', 'size', 'files +/~/-', 'created by'], style: { head: [], border: [] }, wordWrap: true, colWidths: [4, 21, 10, 18, 50] });
+    const changes = (c: (typeof m.layers)[number]['changes']) => (c ? `+${c.added} ~${c.changed} -${c.removed}` : '');
+    m.layers.forEach((l, i) => table.push([String(i), l.digest.slice(0, 19), formatBytes(l.size), changes(l.changes), l.createdBy ?? '']));
     out.push(table.toString(), '');
   }
   if (m.provenance) {
