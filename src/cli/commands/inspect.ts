@@ -27,8 +27,7 @@ export function registerInspect(program: Command): void {
         const metadata = await inspectImage(image, {
           platform: opts.platform ? parsePlatform(opts.platform) : null,
           insecureRegistry: opts.insecureRegistry ?? false,
-          onLayers: (l) => progress.onLayers(l),
-          onProgress: (p) => progress.onProgress(p),
+          ...(progress.active ? { onLayers: progress.onLayers, onProgress: progress.onProgress } : {}),
         });
         progress.stop();
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(metadata, null, 2)}\n`);

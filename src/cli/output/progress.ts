@@ -3,6 +3,8 @@ import type { LayerProgress } from '../../analyze/walk-image.ts';
 
 /** A progress reporter for layer walks; silent unless stderr is a TTY (and not disabled with --quiet). */
 export interface WalkProgress {
+  /** False when nothing is drawn: callers then need not report progress at all (it costs a listener per chunk). */
+  readonly active: boolean;
   onLayers(layers: { size: number }[]): void;
   onProgress(p: LayerProgress): void;
   stop(): void;
@@ -10,7 +12,7 @@ export interface WalkProgress {
 
 /** Make a reporter for `label`; the bar library is loaded only when a bar will be drawn. */
 export async function walkProgress(label: string, enabled: boolean): Promise<WalkProgress> {
-  if (!enabled || !process.stderr.isTTY) return { onLayers() {}, onProgress() {}, stop() {} };
+  if (!enabled || !process.stderr.isTTY) return { active: false, onLayers() {}, onProgress() {}, stop() {} };
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
@@ -28,6 +30,7 @@ export async function walkProgress(label: string, enabled: boolean): Promise<Wal
   let started = false;
   const mb = (n: number) => Math.round(n / 1e5) / 10;
   return {
+    active: true,
     onLayers(layers) {
       const total = layers.reduce((n, l) => n + l.size, 0);
       layerCount = layers.length;
