@@ -13,6 +13,8 @@ import { spoolDecompressed } from './spool.ts';
 /** LayoutFiles plus the names present, which tell an OCI archive from a legacy `docker save` one. */
 export interface ArchiveFiles extends LayoutFiles {
   has(name: string): boolean;
+  /** The first `n` bytes of a member (fewer when it is shorter), or undefined when it does not exist. */
+  head(name: string, n: number): Promise<Buffer | undefined>;
 }
 
 /**
@@ -60,6 +62,13 @@ async function openTar(path: string, label: string, cleanup: () => Promise<void>
       label,
       has: (name) => entry(name) !== undefined,
       size: async (name) => entry(name)?.size,
+      head: async (name, n) => {
+        const e = entry(name);
+        if (!e) return undefined;
+        const buf = Buffer.alloc(Math.min(n, e.size));
+        await file.read(buf, 0, buf.length, e.offset);
+        return buf;
+      },
       read: async (name) => {
         const e = entry(name);
         if (!e) return undefined;

@@ -15,6 +15,7 @@ import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_LAYER_TAR, DOCKER_MANIFEST } f
 import { MAX_CONFIG_BYTES } from '../../resolve.ts';
 import { MAX_MANIFEST_BYTES } from '../oci-layout/layout-store.ts';
 import type { ArchiveFiles } from './archive-files.ts';
+import { SNIFF_BYTES, sniffCompression } from '../../../layerfs/inflate.ts';
 import { normalize } from './tar-index.ts';
 
 const DOCKER_LAYER_ZSTD = 'application/vnd.docker.image.rootfs.diff.tar.zstd';
@@ -108,8 +109,7 @@ export class DockerArchiveStore implements BlobStore {
     const layers: Descriptor[] = [];
     for (const [i, name] of this.entry.layers.entries()) {
       const size = (await this.files.size(name)) as number;
-      const head = (await this.peek(name)) ?? Buffer.alloc(0);
-      const compression = head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528 ? 'zstd' : 'none';
+      const compression = sniffCompression((await this.files.head(name, SNIFF_BYTES)) ?? Buffer.alloc(0));
       // An uncompressed layer's stored digest is its diffID (the walk verifies both); a compressed one must be hashed.
       const digest = compression === 'none' ? (config.diffIds[i] as string) : await this.hashMember(name);
       const mediaType = compression === 'gzip' ? DOCKER_LAYER_GZIP : compression === 'zstd' ? DOCKER_LAYER_ZSTD : DOCKER_LAYER_TAR;
@@ -120,15 +120,6 @@ export class DockerArchiveStore implements BlobStore {
       JSON.stringify({ schemaVersion: 2, mediaType: DOCKER_MANIFEST, config: { mediaType: DOCKER_CONFIG, size: configBytes.length, digest: configDigest }, layers }),
     );
     return { bytes, mediaType: DOCKER_MANIFEST, digest: sha256Digest(bytes) };
-  }
-
-  private async peek(name: string): Promise<Buffer | undefined> {
-    const stream = this.files.open(name);
-    for await (const chunk of stream) {
-      stream.destroy();
-      return (chunk as Buffer).subarray(0, 4);
-    }
-    return undefined;
   }
 
   private async hashMember(name: string): Promise<string> {
