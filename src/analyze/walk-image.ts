@@ -5,6 +5,12 @@ import type { ResolvedImage } from '../image/resolve.ts';
 import type { CapturePredicate, LayerContents, WalkLimits } from '../layerfs/types.ts';
 import { walkLayer } from '../layerfs/walk-layer.ts';
 
+/**
+ * Most layers walked at once by default. Each walk holds a few MB of buffers, so this bounds memory on
+ * many-core machines whatever the layer count; more parallelism than this gains little over the disk or network.
+ */
+const MAX_CONCURRENCY = 8;
+
 /** Progress of one layer's walk, in stored (compressed) bytes. */
 export interface LayerProgress {
   index: number;
@@ -17,7 +23,7 @@ export interface LayerProgress {
 export interface WalkImageOptions {
   capture: CapturePredicate;
   limits: WalkLimits;
-  /** Most layers walked at once; defaults to the CPU count (at least 2, since network and inflate overlap). */
+  /** Most layers walked at once; defaults to the CPU count (at least 2, since network and inflate overlap; at most 8). */
   concurrency?: number;
   onProgress?: (p: LayerProgress) => void;
 }
@@ -29,7 +35,7 @@ export interface WalkImageOptions {
 export async function walkImage(image: ResolvedImage, options: WalkImageOptions): Promise<LayerContents[]> {
   const layers = image.layers;
   const results: LayerContents[] = new Array(layers.length);
-  const concurrency = Math.max(1, Math.min(layers.length, options.concurrency ?? Math.max(2, availableParallelism())));
+  const concurrency = Math.max(1, Math.min(layers.length, options.concurrency ?? Math.min(MAX_CONCURRENCY, Math.max(2, availableParallelism()))));
   let next = 0;
   let failed = false;
   const inFlight = new Set<Readable>();
