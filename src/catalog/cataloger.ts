@@ -1,0 +1,64 @@
+// The cataloger contract (a name, a version, the globs it reads, and catalog()), and the generic glob cataloger
+// that wires pure parsers to file patterns, as every ecosystem folder does.
+import type { OsRelease } from '../core/model.ts';
+import type { Location, Package } from '../core/package.ts';
+import type { FileResolver } from '../layerfs/types.ts';
+
+/** What a cataloger sees: files through a resolver, the distribution, and which layer wrote a file. */
+export interface CatalogEnv {
+  resolver: FileResolver;
+  /** The image's os-release, for OS package purls (`distro=debian-12`); null when unknown. */
+  distro: OsRelease | null;
+  /** Digest (diffID) of the layer that last wrote `path`; null for a root filesystem. */
+  layerDigest(path: string): string | null;
+}
+
+/** Finds the packages of one ecosystem. Bumping `version` is what invalidates cached results. */
+export interface Cataloger {
+  readonly name: string;
+  readonly version: number;
+  /** Files whose content catalog() reads: the layer walk keeps exactly these in memory (up to its size limit). */
+  readonly globs: readonly string[];
+  catalog(env: CatalogEnv): Promise<Package[]>;
+}
+
+/** What a parser knows besides the bytes: where they are, the distro, and the cataloger's name for `foundBy`. */
+export interface ParseContext {
+  location: Location;
+  distro: OsRelease | null;
+  foundBy: string;
+  /** Read a sibling file (an RPM's other db file, a dist-info RECORD); undefined when absent or not captured. */
+  readFile(path: string): Promise<Buffer | undefined>;
+}
+
+/** A parser: one file's bytes in, the packages it declares out. Throws nothing for malformed input it can skip. */
+export type Parser = (content: Buffer, ctx: ParseContext) => Package[] | Promise<Package[]>;
+
+/** One glob and the parser for the files it matches. */
+export interface ParserBinding {
+  glob: string;
+  parse: Parser;
+}
+
+/** A cataloger that runs `parsers` over every matching file, in path order. */
+export function globCataloger(name: string, version: number, parsers: readonly ParserBinding[], extraGlobs: readonly string[] = []): Cataloger {
+  const foundBy = `${name}@${version}`;
+  return {
+    name,
+    version,
+    globs: [...parsers.map((p) => p.glob), ...extraGlobs],
+    async catalog(env) {
+      const out: Package[] = [];
+      for (const { glob, parse } of parsers) {
+        for (const rec of env.resolver.glob(glob)) {
+          if (rec.type !== 'file') continue;
+          const content = await env.resolver.readFile(rec.path);
+          if (content === undefined) continue;
+          const location = { path: rec.path, layerDigest: env.layerDigest(rec.path) };
+          out.push(...(await parse(content, { location, distro: env.distro, foundBy, readFile: (p) => env.resolver.readFile(p) })));
+        }
+      }
+      return out;
+    },
+  };
+}
