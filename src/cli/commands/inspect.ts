@@ -18,7 +18,7 @@ export function registerInspect(program: Command): void {
       }
       // Loaded here, not at start-up, so `--help` and other commands do not pay for them.
       const [{ inspectImage }, { parsePlatform }, { walkProgress }] = await Promise.all([
-        import('../../analyze/inspect.ts'),
+        import('../../analyze/analyze.ts'),
         import('../../image/platform.ts'),
         import('../output/progress.ts'),
       ]);

@@ -1,4 +1,5 @@
-// `inspect`: an image's metadata, from its config, its squashed filesystem (os-release) and its attestations.
+// Image analysis: open an image, walk its layers once, and produce its metadata (config, os-release,
+// attestations) and, with catalogers, its packages.
 import type { AttestationStatement, ImageMetadata, Platform } from '../core/model.ts';
 import { readOsRelease } from '../catalog/distro.ts';
 import { isStatementLayer, parseAttestationLayer, provenanceFrom, sbomStatementsFrom } from '../image/attestations.ts';
@@ -10,7 +11,10 @@ import type { ResolvedImage } from '../image/resolve.ts';
 import { coalesce } from '../layerfs/coalesce.ts';
 import { createImageResolver } from '../layerfs/image-resolver.ts';
 import { openRootfs } from '../layerfs/rootfs-resolver.ts';
-import type { FileResolver } from '../layerfs/types.ts';
+import type { CapturePredicate, FileResolver } from '../layerfs/types.ts';
+import { glob } from '../layerfs/glob.ts';
+import type { CatalogEnv, Cataloger } from '../catalog/cataloger.ts';
+import type { Package } from '../core/package.ts';
 import { limitsFromEnv } from '../layerfs/walk-layer.ts';
 import { type LayerProgress, walkImage } from './walk-image.ts';
 
@@ -19,27 +23,40 @@ const OS_RELEASE_PATHS = new Set(['/etc/os-release', '/usr/lib/os-release']);
 /** Largest attestation layer read (BuildKit provenance with a Dockerfile is a few KiB to a few MiB). */
 const MAX_ATTESTATION_BYTES = 32 * 2 ** 20;
 
-/** Options of `inspect`. */
-export interface InspectOptions {
+/** Options of an analysis. */
+export interface AnalyzeOptions {
   platform: Platform | null;
   insecureRegistry?: boolean;
   onProgress?: (p: LayerProgress) => void;
   /** Called once the layer list is known, before walking. */
   onLayers?: (layers: { digest: string; size: number }[]) => void;
+  /** Catalogers to run over the squashed filesystem; none for metadata only. */
+  catalogers?: readonly Cataloger[];
 }
 
-/** Inspect `reference` and return its metadata. Throws SextantError on bad input. */
-export async function inspectImage(reference: string, options: InspectOptions): Promise<ImageMetadata> {
+/** What an analysis found. */
+export interface Analysis {
+  metadata: ImageMetadata;
+  /** Packages from every cataloger, in cataloger order. */
+  packages: Package[];
+}
+
+/** Analyze `reference`: metadata, and packages when catalogers are given. Throws SextantError on bad input. */
+export async function analyzeImage(reference: string, options: AnalyzeOptions): Promise<Analysis> {
+  const catalogers = options.catalogers ?? [];
+  const capture = capturePredicate(catalogers);
   const opened = await openImage(reference, { platform: options.platform, insecureRegistry: options.insecureRegistry ?? false });
   try {
     if (opened.kind === 'rootfs') {
-      const resolver = await openRootfs(opened.path);
-      return { ...emptyMetadata(reference, 'fs'), osRelease: await readOsRelease(resolver) };
+      const resolver = await openRootfs(opened.path, capture);
+      const osRelease = await readOsRelease(resolver);
+      const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest: () => null });
+      return { metadata: { ...emptyMetadata(reference, 'fs'), osRelease }, packages };
     }
     const image = opened.image;
     options.onLayers?.(image.layers);
     const contents = await walkImage(image, {
-      capture: (path, size) => OS_RELEASE_PATHS.has(path) && size <= 64 * 1024,
+      capture,
       limits: limitsFromEnv(),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -48,7 +65,13 @@ export async function inspectImage(reference: string, options: InspectOptions): 
     const statements = await readAttestations(image);
     const c = image.config;
     const history = historyForLayers(c.history, image.layers.length);
-    return {
+    const osRelease = await readOsRelease(resolver);
+    const layerDigest = (path: string): string | null => {
+      const layer = resolver.lstat(path)?.layer;
+      return layer === null || layer === undefined ? null : (image.layers[layer]?.diffId ?? null);
+    };
+    const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest });
+    const metadata: ImageMetadata = {
       reference,
       source: opened.ref.kind,
       id: image.configDescriptor.digest,
@@ -59,7 +82,7 @@ export async function inspectImage(reference: string, options: InspectOptions): 
       architecture: c.architecture,
       variant: c.variant,
       os: c.os,
-      osRelease: await readOsRelease(resolver),
+      osRelease,
       ports: c.exposedPorts,
       env: splitEnv(c.env),
       labels: c.labels,
@@ -84,9 +107,27 @@ export async function inspectImage(reference: string, options: InspectOptions): 
       provenance: provenanceFrom(statements),
       sbomAttestations: sbomStatementsFrom(statements),
     };
+    return { metadata, packages };
   } finally {
     await opened.close();
   }
+}
+
+/** Inspect `reference` and return its metadata (an analysis without catalogers). */
+export async function inspectImage(reference: string, options: Omit<AnalyzeOptions, 'catalogers'>): Promise<ImageMetadata> {
+  return (await analyzeImage(reference, options)).metadata;
+}
+
+/** The files the walk keeps in memory: os-release, and whatever the catalogers' globs name. */
+function capturePredicate(catalogers: readonly Cataloger[]): CapturePredicate {
+  const globs = catalogers.flatMap((c) => c.globs.map((g) => glob(g)));
+  return (path, size) => (OS_RELEASE_PATHS.has(path) && size <= 64 * 1024) || globs.some((g) => g.test(path));
+}
+
+async function runCatalogers(catalogers: readonly Cataloger[], env: CatalogEnv): Promise<Package[]> {
+  const packages: Package[] = [];
+  for (const cataloger of catalogers) packages.push(...(await cataloger.catalog(env)));
+  return packages;
 }
 
 /** Read the in-toto statements of the attestation manifests that point at the image. */
