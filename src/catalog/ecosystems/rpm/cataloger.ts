@@ -1,0 +1,17 @@
+// The rpm cataloger: installed packages from rpm's three database formats (SQLite, Berkeley DB, NDB).
+import { globCataloger } from '../../cataloger.ts';
+import type { Cataloger } from '../../cataloger.ts';
+import { parseRpmBdb } from './parse-bdb.ts';
+import { parseRpmNdb } from './parse-ndb.ts';
+import { parseRpmSqlite } from './parse-sqlite.ts';
+
+// rpm keeps its database in /var/lib/rpm, in /usr/lib/sysimage/rpm since rpm 4.16, and in /usr/share/rpm on old
+// SUSE images; `**/` also finds the databases of root filesystems nested in an image (installers, sysroots).
+const DIRS = '**/{var/lib,usr/lib/sysimage,usr/share}/rpm';
+
+/** Installed rpm packages: one package per header in `rpmdb.sqlite`, `Packages` (Berkeley DB) or `Packages.db` (NDB). */
+export const rpmCataloger = globCataloger('rpm-db', 1, [
+  { glob: `${DIRS}/rpmdb.sqlite`, parse: parseRpmSqlite },
+  { glob: `${DIRS}/Packages`, parse: parseRpmBdb },
+  { glob: `${DIRS}/Packages.db`, parse: parseRpmNdb },
+]) satisfies Cataloger;
