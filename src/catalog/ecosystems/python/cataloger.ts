@@ -18,7 +18,13 @@ export const pythonInstalledCataloger = globCataloger(
     { glob: '**/*.egg/EGG-INFO/PKG-INFO', parse: parseMetadata },
   ],
   // Read beside the metadata file: owned files and sizes, the installer, PEP 610 origin, egg dependencies.
-  ['**/*.dist-info/RECORD', '**/*.dist-info/INSTALLER', '**/*.dist-info/direct_url.json', '**/*.egg-info/requires.txt', '**/*.egg/EGG-INFO/requires.txt'],
+  [
+    '**/*.dist-info/RECORD',
+    '**/*.dist-info/INSTALLER',
+    '**/*.dist-info/direct_url.json',
+    '**/*.egg-info/requires.txt',
+    '**/*.egg/EGG-INFO/requires.txt',
+  ],
 ) satisfies Cataloger;
 
 /** Project lockfiles and pinned requirements files. */

@@ -13,14 +13,22 @@ export type MetadataHeaders = Map<string, string[]>;
  * Parses the RFC 822-style header block of a core metadata file. Continuation lines (leading whitespace) extend
  * the previous header; the block ends at the first empty line, where the long description begins.
  */
-export function parseHeaders(text: string): { headers: MetadataHeaders; body: string } {
+export function parseHeaders(text: string): {
+  headers: MetadataHeaders;
+  body: string;
+} {
   const headers: MetadataHeaders = new Map();
   const lines = text.split(/\r?\n/);
   let last: { key: string; index: number } | null = null;
   let i = 0;
   for (; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (line.trim() === '') break;
+    if (line.trim() === '') {
+      // setuptools' older PKG-INFO writes a Description header whose text may end in a truly empty line, with
+      // more headers (Platform, Classifier…) after it. Only then does the header block go on past a blank line.
+      if (last?.key === 'description' && continuesHeaders(lines, i + 1)) continue;
+      break;
+    }
     if (/^[ \t]/.test(line)) {
       if (last) {
         const values = headers.get(last.key) as string[];
@@ -38,6 +46,52 @@ export function parseHeaders(text: string): { headers: MetadataHeaders; body: st
     last = { key, index: values.length - 1 };
   }
   return { headers, body: lines.slice(i + 1).join('\n') };
+}
+
+/** Header names of core metadata, for telling a header after a blank line from description text. */
+const CORE_HEADERS = new Set([
+  'metadata-version',
+  'name',
+  'version',
+  'dynamic',
+  'platform',
+  'supported-platform',
+  'summary',
+  'description',
+  'description-content-type',
+  'keywords',
+  'home-page',
+  'download-url',
+  'author',
+  'author-email',
+  'maintainer',
+  'maintainer-email',
+  'license',
+  'license-expression',
+  'license-file',
+  'classifier',
+  'requires-dist',
+  'requires-python',
+  'requires-external',
+  'project-url',
+  'provides-extra',
+  'provides-dist',
+  'obsoletes-dist',
+  'requires',
+  'provides',
+  'obsoletes',
+]);
+
+/** True when the first non-empty line from `from` on is an indented Description line or a core metadata header. */
+function continuesHeaders(lines: readonly string[], from: number): boolean {
+  for (let j = from; j < lines.length; j++) {
+    const line = lines[j] as string;
+    if (line.trim() === '') continue;
+    if (/^[ \t]/.test(line)) return true;
+    const colon = line.indexOf(':');
+    return colon > 0 && CORE_HEADERS.has(line.slice(0, colon).trim().toLowerCase());
+  }
+  return false;
 }
 
 /** Parses one installed package's metadata file and the files beside it. */
@@ -104,7 +158,11 @@ export async function parseMetadata(content: Buffer, ctx: ParseContext): Promise
         version,
         authors: people(first('author'), first('author-email')),
         description: first('summary'),
-        licenses: pythonLicense({ expression: first('license-expression'), license: first('license'), classifiers: all('classifier') }),
+        licenses: pythonLicense({
+          expression: first('license-expression'),
+          license: first('license'),
+          classifiers: all('classifier'),
+        }),
         size,
         dependsOn,
         metadata,
@@ -191,7 +249,11 @@ function csvFields(line: string): string[] {
 function parseDirectUrl(text: string | undefined): Record<string, unknown> | null {
   if (!text) return null;
   try {
-    const d = JSON.parse(text) as { url?: unknown; dir_info?: { editable?: unknown }; vcs_info?: { vcs?: unknown; commit_id?: unknown } };
+    const d = JSON.parse(text) as {
+      url?: unknown;
+      dir_info?: { editable?: unknown };
+      vcs_info?: { vcs?: unknown; commit_id?: unknown };
+    };
     if (typeof d.url !== 'string') return null;
     const out: Record<string, unknown> = { url: d.url };
     if (d.dir_info?.editable === true) out.editable = true;

@@ -44,10 +44,7 @@ export async function parsePoetryLock(content: Buffer, ctx: ParseContext): Promi
 
   const project = await readProjectDependencies(ctx);
   const declaredDev = packages.some((p) => p.category !== null || p.groups !== null);
-  const runtime =
-    !declaredDev && project
-      ? reachable(project.main, (k) => (byNorm.get(k)?.deps ?? []).map(normalizeName))
-      : null;
+  const runtime = !declaredDev && project ? reachable(project.main, (k) => (byNorm.get(k)?.deps ?? []).map(normalizeName)) : null;
 
   return packages.map((p) => {
     const norm = normalizeName(p.name);

@@ -75,12 +75,7 @@ export function parseUvLock(content: Buffer, ctx: ParseContext): Package[] {
     else if (withDev.has(p.key)) metadata.dev = true;
     metadata.source = p.source;
     const deps = [...new Set(p.deps.flatMap((d) => resolve(d).map((t) => t.name)))];
-    out.push(
-      pypiPackage(
-        { name: p.name, version: p.version, direct: isRoot ? null : direct.has(p.key), dependsOn: deps, metadata },
-        ctx,
-      ),
-    );
+    out.push(pypiPackage({ name: p.name, version: p.version, direct: isRoot ? null : direct.has(p.key), dependsOn: deps, metadata }, ctx));
   }
   return out;
 }

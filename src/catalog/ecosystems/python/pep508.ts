@@ -30,7 +30,11 @@ export function parseRequirement(text: string): Requirement | null {
   if (rest.startsWith('[')) {
     const end = rest.indexOf(']');
     if (end < 0) return null;
-    extras = rest.slice(1, end).split(',').map((e) => e.trim()).filter(Boolean);
+    extras = rest
+      .slice(1, end)
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     if (extras.some((e) => !NAME.test(e) || NAME.exec(e)?.[0] !== e)) return null;
     rest = rest.slice(end + 1).trimStart();
   }
