@@ -4,7 +4,7 @@ import type { Package } from '../../../core/package.ts';
 import type { ParseContext } from '../../cataloger.ts';
 import { needsExtra, parseRequirement } from './pep508.ts';
 import { pythonLicense } from './python-licenses.ts';
-import { decodeText, dirname, joinPath, pypiPackage } from './python-package.ts';
+import { decodeText, dirname, joinPath, normalizeName, pypiPackage } from './python-package.ts';
 
 /** Core metadata headers by lowercased name; a header may repeat (Classifier, Requires-Dist). */
 export type MetadataHeaders = Map<string, string[]>;
@@ -118,7 +118,7 @@ export async function parseMetadata(content: Buffer, ctx: ParseContext): Promise
   const addDep = (req: string): void => {
     const parsed = parseRequirement(req);
     // Dependencies behind an extra are installed only when someone asked for that extra.
-    if (parsed && !needsExtra(parsed.marker) && !dependsOn.includes(parsed.name)) dependsOn.push(parsed.name);
+    if (parsed && !needsExtra(parsed.marker) && !dependsOn.some((d) => normalizeName(d) === normalizeName(parsed.name))) dependsOn.push(parsed.name);
   };
   for (const req of all('requires-dist')) addDep(req);
   if (dir && format === 'egg') for (const req of unconditionalRequires(await readText(ctx, joinPath(dir, 'requires.txt')))) addDep(req);
