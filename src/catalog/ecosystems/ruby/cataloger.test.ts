@@ -21,6 +21,7 @@ beforeAll(async () => {
     'usr/local/bundle/specifications/rake-13.0.3.gemspec',
     'Gem::Specification.new do |s|\n  s.name = "rake".freeze\n  s.version = "13.0.3"\n  s.licenses = ["MIT".freeze]\n  s.authors = ["Hiroshi SHIBATA".freeze]\n  s.summary = "Make-like".freeze\nend\n',
   );
+  await put('usr/lib/ruby/gems/3.3.0/specifications/default/json-2.7.1.gemspec', 'Gem::Specification.new do |s|\n  s.name = "json".freeze\n  s.version = "2.7.1"\nend\n');
   await put('app/Gemfile.lock', 'GEM\n  remote: https://rubygems.org/\n  specs:\n    rake (13.0.3)\n\nDEPENDENCIES\n  rake\n');
   await put('app/specifications/not-a-gemspec.txt', 'x');
   env = { resolver: await openRootfs(root), distro: null, layerDigest: () => null };
@@ -31,9 +32,10 @@ afterAll(async () => {
 });
 
 describe('ruby catalogers', () => {
-  it('finds installed gemspecs', async () => {
+  it('finds installed gemspecs, default gems included', async () => {
     const got = await rubyGemspecCataloger.catalog(env);
-    expect(got).toHaveLength(1);
+    expect(got.map((p) => p.purl)).toEqual(['pkg:gem/rake@13.0.3', 'pkg:gem/json@2.7.1']);
+    expect(got[1]?.locations[0]?.path).toBe('/usr/lib/ruby/gems/3.3.0/specifications/default/json-2.7.1.gemspec');
     expect(got[0]).toMatchObject({
       purl: 'pkg:gem/rake@13.0.3',
       licenses: 'MIT',
