@@ -9,9 +9,18 @@ import { parseRpmSqlite } from './parse-sqlite.ts';
 // SUSE images; `**/` also finds the databases of root filesystems nested in an image (installers, sysroots).
 const DIRS = '**/{var/lib,usr/lib/sysimage,usr/share}/rpm';
 
-/** Installed rpm packages: one package per header in `rpmdb.sqlite`, `Packages` (Berkeley DB) or `Packages.db` (NDB). */
-export const rpmCataloger = globCataloger('rpm-db', 1, [
-  { glob: `${DIRS}/rpmdb.sqlite`, parse: parseRpmSqlite },
-  { glob: `${DIRS}/Packages`, parse: parseRpmBdb },
-  { glob: `${DIRS}/Packages.db`, parse: parseRpmNdb },
-]) satisfies Cataloger;
+/**
+ * Installed rpm packages: one package per header in `rpmdb.sqlite` (plus its `-wal` log), `Packages` (Berkeley DB)
+ * or `Packages.db` (NDB).
+ */
+export const rpmCataloger = globCataloger(
+  'rpm-db',
+  1,
+  [
+    { glob: `${DIRS}/rpmdb.sqlite`, parse: parseRpmSqlite },
+    { glob: `${DIRS}/Packages`, parse: parseRpmBdb },
+    { glob: `${DIRS}/Packages.db`, parse: parseRpmNdb },
+  ],
+  // Read beside rpmdb.sqlite, never parsed on its own: committed transactions not yet checkpointed live there.
+  [`${DIRS}/rpmdb.sqlite-wal`],
+) satisfies Cataloger;
