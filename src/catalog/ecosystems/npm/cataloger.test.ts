@@ -15,7 +15,8 @@ const files: Record<string, unknown> = {
   'app/node_modules/a/test/fixtures/package.json': { name: 'fixture', version: '0.0.1' },
   'app/node_modules/a/package-lock.json': { lockfileVersion: 3, packages: { 'node_modules/zz': { version: '9.9.9' } } },
   'app/node_modules/a/node_modules/c/package.json': { name: 'c', version: '1.0.0' },
-  'app/node_modules/@s/b/package.json': { name: '@s/b', version: '2.0.0' },
+  'app/node_modules/@s/b/package.json': { name: '@s/b', version: '2.0.0', dependencies: { c: '^1' } },
+  'app/node_modules/@s/b/node_modules/c/package.json': { name: 'c', version: '1.0.0' },
   'app/package-lock.json': {
     lockfileVersion: 3,
     packages: {
@@ -58,10 +59,15 @@ describe('npm catalogers on a root filesystem', () => {
       { purl: 'pkg:npm/%40s/b@2.0.0', path: '/app/node_modules/@s/b/package.json', direct: true, dev: true },
       { purl: 'pkg:npm/a@1.0.0', path: '/app/node_modules/a/package.json', direct: true, dev: false },
       { purl: 'pkg:npm/abbrev@3.0.0', path: '/usr/local/lib/node_modules/npm/node_modules/abbrev/package.json', direct: false, dev: false },
-      { purl: 'pkg:npm/c@1.0.0', path: '/app/node_modules/a/node_modules/c/package.json', direct: false, dev: false },
+      { purl: 'pkg:npm/c@1.0.0', path: '/app/node_modules/@s/b/node_modules/c/package.json', direct: false, dev: false },
       { purl: 'pkg:npm/npm@10.9.0', path: '/usr/local/lib/node_modules/npm/package.json', direct: true, dev: false },
     ]);
     expect(pkgs.every((p) => p.foundBy === 'npm-installed@1' && p.locations[0]?.layerDigest === null)).toBe(true);
+    // Two nested copies of c@1.0.0 are one package with both locations.
+    expect(pkgs.find((p) => p.name === 'c')?.locations.map((l) => l.path)).toEqual([
+      '/app/node_modules/@s/b/node_modules/c/package.json',
+      '/app/node_modules/a/node_modules/c/package.json',
+    ]);
   });
 
   it('npm-lock reads lockfiles outside node_modules, with their root package.json', async () => {

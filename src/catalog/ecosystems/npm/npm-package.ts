@@ -178,3 +178,36 @@ function reach<K>(edges: ReadonlyMap<K, readonly K[]>, roots: Iterable<K>): Set<
   }
   return seen;
 }
+
+/**
+ * Folds the copies of one package that npm installs at several nested paths of one application into one package
+ * with every location: direct if any copy is, dev only if every copy is. `group` keeps applications apart.
+ */
+export function mergeCopies(pkgs: readonly Package[], group: (p: Package) => string): Package[] {
+  const byKey = new Map<string, Package>();
+  for (const p of pkgs) {
+    const key = `${group(p)}\0${p.purl}`;
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, { ...p, locations: [...p.locations], metadata: { ...p.metadata } });
+      continue;
+    }
+    seen.locations.push(...p.locations);
+    if (p.direct === true) seen.direct = true;
+    if (seen.metadata['dev'] === true && p.metadata['dev'] !== true) delete seen.metadata['dev'];
+    if (seen.licenses === NOASSERTION) seen.licenses = p.licenses;
+    seen.dependsOn = [...new Set([...seen.dependsOn, ...p.dependsOn])];
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * An installed top-level devDependency that a production package of the same application also needs is not
+ * dev-only (npm installs one copy for both). Installed trees record no graph, so this matches by name.
+ */
+export function settleDev(pkgs: Package[], group: (p: Package) => string): Package[] {
+  const needed = new Set<string>();
+  for (const p of pkgs) if (p.metadata['dev'] !== true) for (const d of p.dependsOn) needed.add(`${group(p)}\0${d}`);
+  for (const p of pkgs) if (p.metadata['dev'] === true && needed.has(`${group(p)}\0${p.name}`)) delete p.metadata['dev'];
+  return pkgs;
+}
