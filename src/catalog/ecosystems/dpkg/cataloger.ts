@@ -34,11 +34,15 @@ export const dpkgCataloger = {
           foundBy,
           readFile: (p) => env.resolver.readFile(p),
         };
-        for (const pkg of parseDpkgStatus(content, ctx)) {
-          await addOwnedFiles(pkg, rec.path, env);
-          if (pkg.licenses === 'NOASSERTION') await addCopyrightLicenses(pkg, env);
-          packages.push(pkg);
-        }
+        const found = parseDpkgStatus(content, ctx);
+        // Companion reads are independent per package; on a directory root each is a disk read.
+        await Promise.all(
+          found.map(async (pkg) => {
+            await addOwnedFiles(pkg, rec.path, env);
+            if (pkg.licenses === 'NOASSERTION') await addCopyrightLicenses(pkg, env);
+          }),
+        );
+        packages.push(...found);
       }
     }
     resolveDpkgDependencies(packages);
