@@ -134,6 +134,7 @@ export async function parseMetadata(content: Buffer, ctx: ParseContext): Promise
   if (requiresPython) metadata.requiresPython = requiresPython;
   const licenseFiles = all('license-file');
   if (licenseFiles.length) metadata.licenseFiles = licenseFiles;
+  const authors = people(first('author'), first('author-email'));
   const maintainers = people(first('maintainer'), first('maintainer-email'));
   if (maintainers.length) metadata.maintainers = maintainers;
 
@@ -156,7 +157,8 @@ export async function parseMetadata(content: Buffer, ctx: ParseContext): Promise
       {
         name,
         version,
-        authors: people(first('author'), first('author-email')),
+        // The model keeps authors, or the maintainers when no author is named.
+        authors: authors.length ? authors : maintainers,
         description: first('summary'),
         licenses: pythonLicense({
           expression: first('license-expression'),
