@@ -26,13 +26,14 @@ export interface RpmBlob {
  * Requires are resolved to the names of the packages in the same database that provide them (by capability or by
  * owned file); requirements nothing here provides (`rpmlib(...)`, missing packages) are kept only in metadata.
  */
-export function rpmPackages(blobs: readonly RpmBlob[], ctx: ParseContext, options: RpmParseOptions = {}): Package[] {
-  const headers: RpmHeader[] = [];
-  for (const { blob } of [...blobs].sort((a, b) => a.key - b.key)) {
+export function rpmPackages(blobs: Iterable<RpmBlob>, ctx: ParseContext, options: RpmParseOptions = {}): Package[] {
+  const keyed: { key: number; h: RpmHeader }[] = [];
+  for (const { key, blob } of blobs) {
     // Files are read for dependency resolution (requires such as /bin/sh) even when not kept.
     const h = parseRpmHeader(blob, { files: true });
-    if (h && h.name !== 'gpg-pubkey') headers.push(h);
+    if (h && h.name !== 'gpg-pubkey') keyed.push({ key, h });
   }
+  const headers = keyed.sort((a, b) => a.key - b.key).map((k) => k.h);
   const providers = providerIndex(headers);
   return headers.map((h) => toPackage(h, ctx, dependsOn(h, providers), options));
 }

@@ -18,35 +18,45 @@ export async function parseRpmSqlite(content: Buffer, ctx: ParseContext, options
   return rpmPackages(readSqliteBlobs(content, ctx.location.path, wal), ctx, options);
 }
 
-/** The `(hnum, blob)` rows of the `Packages` table in `content`, after committed frames of `wal` (if any). */
-export function readSqliteBlobs(content: Buffer, path: string, wal?: Buffer): RpmBlob[] {
+/**
+ * The `(hnum, blob)` rows of the `Packages` table in `content`, after committed frames of `wal` (if any), in hnum
+ * order. Rows are produced one at a time so a large database is never held twice as JavaScript buffers.
+ */
+export function* readSqliteBlobs(content: Buffer, path: string, wal?: Buffer): Generator<RpmBlob> {
   if (content.length < 100 || !content.subarray(0, 16).equals(SQLITE_MAGIC)) {
     throw new SextantError('CORRUPT', `${path}: not an SQLite database`);
   }
-  // rpm leaves its database in WAL mode (header bytes 18-19 = 2), which an in-memory database cannot open; marking
-  // the copy as a rollback-journal database reads the same pages once the WAL's committed frames are folded in.
-  const copy = wal && wal.length > WAL_HEADER ? applyWal(content, wal) : Buffer.from(content);
-  if (copy[18] === 2) copy[18] = 1;
-  if (copy[19] === 2) copy[19] = 1;
   const db = new DatabaseSync(':memory:');
   try {
-    db.deserialize(copy);
+    open(db, wal && wal.length > WAL_HEADER ? applyWal(content, wal) : content);
     // Defence in depth for a hostile file: no writes, no schema tricks.
     db.exec('PRAGMA query_only = ON; PRAGMA trusted_schema = OFF');
     // A view named Packages could run an endless recursive query; only a real table is read.
     const kind = db.prepare("SELECT type FROM sqlite_master WHERE name = 'Packages'").get() as { type?: unknown } | undefined;
     if (kind?.type !== 'table') throw new Error('no Packages table');
-    const rows = db.prepare('SELECT hnum, blob FROM Packages ORDER BY hnum').all();
-    const out: RpmBlob[] = [];
-    for (const row of rows) {
+    for (const row of db.prepare('SELECT hnum, blob FROM Packages ORDER BY hnum').iterate()) {
       const { hnum, blob } = row as { hnum: unknown; blob: unknown };
-      if (blob instanceof Uint8Array) out.push({ key: Number(hnum), blob: Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength) });
+      if (blob instanceof Uint8Array) yield { key: Number(hnum), blob: Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength) };
     }
-    return out;
   } catch (err) {
     throw new SextantError('CORRUPT', `${path}: unreadable rpm SQLite database (${(err as Error).message})`, { cause: err });
   } finally {
     db.close();
+  }
+}
+
+// rpm leaves its database in WAL mode (header bytes 18-19 = 2), which an in-memory database cannot open; the bytes
+// are marked as a rollback-journal database for the moment deserialize() copies them, then restored, so the
+// caller's buffer is unchanged and no second copy of a large database is made in JavaScript.
+function open(db: DatabaseSync, bytes: Buffer): void {
+  const [write, read] = [bytes[18], bytes[19]];
+  try {
+    if (write === 2) bytes[18] = 1;
+    if (read === 2) bytes[19] = 1;
+    db.deserialize(bytes);
+  } finally {
+    if (write !== undefined) bytes[18] = write;
+    if (read !== undefined) bytes[19] = read;
   }
 }
 

@@ -37,7 +37,10 @@ afterAll(async () => {
 
 describe('rpmdb.sqlite with a write-ahead log', () => {
   it('reads only checkpointed rows without the log', () => {
-    expect(readSqliteBlobs(main, '/var/lib/rpm/rpmdb.sqlite').map((b) => b.key)).toEqual([1]);
+    expect([main[18], main[19]]).toEqual([2, 2]);
+    expect([...readSqliteBlobs(main, '/var/lib/rpm/rpmdb.sqlite')].map((b) => b.key)).toEqual([1]);
+    // The WAL-mode marker is flipped only for the copy SQLite takes; the caller's bytes are left as they were.
+    expect([main[18], main[19]]).toEqual([2, 2]);
   });
 
   it('applies committed frames of the log', async () => {
@@ -54,18 +57,18 @@ describe('rpmdb.sqlite with a write-ahead log', () => {
   it('ignores a damaged or foreign log', () => {
     const bad = Buffer.from(wal);
     bad[40] = (bad[40] ?? 0) ^ 0xff;
-    expect(readSqliteBlobs(main, 'x', bad).map((b) => b.key)).toEqual([1]);
+    expect([...readSqliteBlobs(main, 'x', bad)].map((b) => b.key)).toEqual([1]);
     expect(applyWal(main, Buffer.alloc(64)).equals(main)).toBe(true);
     // A torn last frame: earlier committed transactions still apply.
     const torn = wal.subarray(0, wal.length - 100);
-    expect(() => readSqliteBlobs(main, 'x', torn)).not.toThrow();
+    expect(() => [...readSqliteBlobs(main, 'x', torn)]).not.toThrow();
     // Random damage to the log ends in rows or CORRUPT, never another error.
     for (let k = 0; k < 200; k++) {
       const hurt = Buffer.from(wal);
       hurt[(k * 7919) % hurt.length] = (k * 31) & 0xff;
       hurt.writeUInt32BE(k % 2 ? 1 : hurt.readUInt32BE(8), 8);
       try {
-        readSqliteBlobs(main, 'x', hurt);
+        expect([...readSqliteBlobs(main, 'x', hurt)].length).toBeLessThanOrEqual(3);
       } catch (err) {
         expect(isSextantError(err, 'CORRUPT')).toBe(true);
       }
