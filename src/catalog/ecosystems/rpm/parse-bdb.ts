@@ -11,12 +11,16 @@ const META_MAGIC = 12;
 const META_PAGESIZE = 20;
 const META_ENCRYPT = 24;
 const META_TYPE = 25;
+const META_FLAGS = 26;
+const DBMETA_CHKSUM = 0x01;
 const META_LAST_PGNO = 32;
 const HASH_MAX_BUCKET = 72;
 const HASH_SPARES = 96;
 const SPARES = 32;
-// Page header: lsn(8) pgno(4) prev(4) next(4) entries(2) hf_offset(2) level(1) type(1).
+// Page header: lsn(8) pgno(4) prev(4) next(4) entries(2) hf_offset(2) level(1) type(1); with page checksums on,
+// 2 bytes of padding and a 4-byte checksum follow before the item index.
 const PAGE_HEADER = 26;
+const PAGE_HEADER_CHKSUM = 32;
 const P_NEXT = 16;
 const P_ENTRIES = 20;
 const P_HF_OFFSET = 22;
@@ -65,6 +69,8 @@ interface Bdb {
   buf: Buffer;
   pageSize: number;
   pages: number;
+  /** Where a page's item index (hash pages) or data (overflow pages) starts. */
+  overhead: number;
   littleEndian: boolean;
   u32(at: number): number;
   u16(at: number): number;
@@ -87,7 +93,8 @@ function openBdb(buf: Buffer, path: string): Bdb {
   if (buf[META_ENCRYPT] !== 0) throw new SextantError('CORRUPT', `${path}: encrypted Berkeley DB databases are not read`);
   // last_pgno may be stale or hostile; the file's length is what bounds every page number.
   const pages = Math.min(Math.floor(buf.length / pageSize), u32(META_LAST_PGNO) + 1 || Infinity);
-  return { buf, pageSize, pages, littleEndian, u32, u16, pageU32: (pgno, at) => u32(pgno * pageSize + at) };
+  const overhead = (buf[META_FLAGS] ?? 0) & DBMETA_CHKSUM ? PAGE_HEADER_CHKSUM : PAGE_HEADER;
+  return { buf, pageSize, pages, overhead, littleEndian, u32, u16, pageU32: (pgno, at) => u32(pgno * pageSize + at) };
 }
 
 // Collects the data items of one hash page; items come in key/data pairs.
@@ -95,7 +102,7 @@ function readHashPage(db: Bdb, pgno: number, out: RpmBlob[]): void {
   const base = pgno * db.pageSize;
   const type = db.buf[base + P_TYPE];
   if (type !== P_HASH && type !== P_HASH_UNSORTED) return;
-  const entries = Math.min(db.u16(base + P_ENTRIES), Math.floor((db.pageSize - PAGE_HEADER) / 2));
+  const entries = Math.min(db.u16(base + P_ENTRIES), Math.floor((db.pageSize - db.overhead) / 2));
   for (let i = 0; i + 1 < entries; i += 2) {
     const key = item(db, base, i);
     const value = item(db, base, i + 1);
@@ -107,9 +114,9 @@ function readHashPage(db: Bdb, pgno: number, out: RpmBlob[]): void {
 
 // Item `i`'s bytes within its page: items are packed from the page end down, so each ends where the previous begins.
 function item(db: Bdb, base: number, i: number): Buffer | null {
-  const offset = db.u16(base + PAGE_HEADER + 2 * i);
-  const end = i === 0 ? db.pageSize : db.u16(base + PAGE_HEADER + 2 * (i - 1));
-  if (offset < PAGE_HEADER || offset >= end || end > db.pageSize) return null;
+  const offset = db.u16(base + db.overhead + 2 * i);
+  const end = i === 0 ? db.pageSize : db.u16(base + db.overhead + 2 * (i - 1));
+  if (offset < db.overhead || offset >= end || end > db.pageSize) return null;
   return db.buf.subarray(base + offset, base + end);
 }
 
@@ -129,9 +136,9 @@ function itemBytes(db: Bdb, it: Buffer): Buffer | null {
     const base = pgno * db.pageSize;
     if (db.buf[base + P_TYPE] !== P_OVERFLOW) return null;
     // On overflow pages hf_offset is the number of bytes this page carries.
-    const len = Math.min(db.u16(base + P_HF_OFFSET), db.pageSize - PAGE_HEADER, total - have);
+    const len = Math.min(db.u16(base + P_HF_OFFSET), db.pageSize - db.overhead, total - have);
     if (len === 0) return null;
-    parts.push(db.buf.subarray(base + PAGE_HEADER, base + PAGE_HEADER + len));
+    parts.push(db.buf.subarray(base + db.overhead, base + db.overhead + len));
     have += len;
   }
   return Buffer.concat(parts, total);
