@@ -11,9 +11,9 @@ import type { ResolvedImage } from '../image/resolve.ts';
 import { coalesce } from '../layerfs/coalesce.ts';
 import { createImageResolver } from '../layerfs/image-resolver.ts';
 import { openRootfs } from '../layerfs/rootfs-resolver.ts';
-import type { CapturePredicate, FileResolver } from '../layerfs/types.ts';
+import type { CapturePredicate, FileResolver, WalkLimits } from '../layerfs/types.ts';
 import { glob } from '../layerfs/glob.ts';
-import type { CatalogEnv, Cataloger } from '../catalog/cataloger.ts';
+import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES } from '../catalog/cataloger.ts';
 import type { Package } from '../core/package.ts';
 import { limitsFromEnv } from '../layerfs/walk-layer.ts';
 import { type LayerProgress, walkImage } from './walk-image.ts';
@@ -48,7 +48,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
   const opened = await openImage(reference, { platform: options.platform, insecureRegistry: options.insecureRegistry ?? false });
   try {
     if (opened.kind === 'rootfs') {
-      const resolver = await openRootfs(opened.path, capture);
+      const resolver = await openRootfs(opened.path, capture, { maxCaptureBytes: walkLimits(catalogers).maxCaptureBytes });
       const osRelease = await readOsRelease(resolver);
       const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest: () => null });
       return { metadata: { ...emptyMetadata(reference, 'fs'), osRelease }, packages };
@@ -57,7 +57,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
     options.onLayers?.(image.layers);
     const contents = await walkImage(image, {
       capture,
-      limits: limitsFromEnv(),
+      limits: walkLimits(catalogers),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const { squashed, changes } = coalesce(contents);
@@ -118,10 +118,19 @@ export async function inspectImage(reference: string, options: Omit<AnalyzeOptio
   return (await analyzeImage(reference, options)).metadata;
 }
 
-/** The files the walk keeps in memory: os-release, and whatever the catalogers' globs name. */
+/** The files the walk keeps in memory: os-release, and whatever the catalogers' globs name, each up to its cataloger's limit. */
 function capturePredicate(catalogers: readonly Cataloger[]): CapturePredicate {
-  const globs = catalogers.flatMap((c) => c.globs.map((g) => glob(g)));
-  return (path, size) => (OS_RELEASE_PATHS.has(path) && size <= 64 * 1024) || globs.some((g) => g.test(path));
+  const globs = catalogers.flatMap((c) => c.globs.map((g) => ({ glob: glob(g), max: c.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES })));
+  return (path, size) => (OS_RELEASE_PATHS.has(path) && size <= 64 * 1024) || globs.some((g) => size <= g.max && g.glob.test(path));
+}
+
+/** Walk limits from the environment; unless SEXTANT_MAX_CAPTURE_BYTES says otherwise, big enough for every cataloger. */
+function walkLimits(catalogers: readonly Cataloger[]): WalkLimits {
+  const limits = limitsFromEnv();
+  if (process.env.SEXTANT_MAX_CAPTURE_BYTES === undefined) {
+    limits.maxCaptureBytes = Math.max(limits.maxCaptureBytes, ...catalogers.map((c) => c.maxFileBytes ?? 0));
+  }
+  return limits;
 }
 
 async function runCatalogers(catalogers: readonly Cataloger[], env: CatalogEnv): Promise<Package[]> {

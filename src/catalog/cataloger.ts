@@ -17,10 +17,18 @@ export interface CatalogEnv {
 export interface Cataloger {
   readonly name: string;
   readonly version: number;
-  /** Files whose content catalog() reads: the layer walk keeps exactly these in memory (up to its size limit). */
+  /** Files whose content catalog() reads: the layer walk keeps exactly these in memory (up to `maxFileBytes`). */
   readonly globs: readonly string[];
+  /**
+   * Largest file of this cataloger's that the walk keeps, in bytes; default DEFAULT_MAX_FILE_BYTES. Package
+   * databases (rpmdb.sqlite, Packages) need more than manifests do.
+   */
+  readonly maxFileBytes?: number;
   catalog(env: CatalogEnv): Promise<Package[]>;
 }
+
+/** Largest file a cataloger reads unless it says otherwise (8 MiB: manifests and lockfiles are far smaller). */
+export const DEFAULT_MAX_FILE_BYTES = 8 * 2 ** 20;
 
 /** What a parser knows besides the bytes: where they are, the distro, and the cataloger's name for `foundBy`. */
 export interface ParseContext {
@@ -40,13 +48,23 @@ export interface ParserBinding {
   parse: Parser;
 }
 
-/** A cataloger that runs `parsers` over every matching file, in path order. */
-export function globCataloger(name: string, version: number, parsers: readonly ParserBinding[], extraGlobs: readonly string[] = []): Cataloger {
+/**
+ * A cataloger that runs `parsers` over every matching file, in path order. `extraGlobs` name files the parsers
+ * read beside their own (through ParseContext.readFile), so that the walk keeps them too.
+ */
+export function globCataloger(
+  name: string,
+  version: number,
+  parsers: readonly ParserBinding[],
+  extraGlobs: readonly string[] = [],
+  options: { maxFileBytes?: number } = {},
+): Cataloger {
   const foundBy = `${name}@${version}`;
   return {
     name,
     version,
     globs: [...parsers.map((p) => p.glob), ...extraGlobs],
+    ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     async catalog(env) {
       const out: Package[] = [];
       for (const { glob, parse } of parsers) {

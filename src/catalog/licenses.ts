@@ -1,6 +1,7 @@
 // Licence normalisation: whatever a package declares, as an SPDX expression or NOASSERTION.
 import spdxCorrect from 'spdx-correct';
 import parseSpdx from 'spdx-expression-parse';
+import spdxIds from 'spdx-license-ids/index.json' with { type: 'json' };
 
 /** The SPDX value for an unknown licence. */
 export const NOASSERTION = 'NOASSERTION';
@@ -23,8 +24,21 @@ export function normalizeLicenses(declared: readonly (string | null | undefined)
   return parts.map((p) => (/\s(AND|OR|WITH)\s/.test(p) ? `(${p})` : p)).join(' AND ');
 }
 
+/** SPDX licence ids by lower case, since packages write `mit`, `OpenSSL` or `openssl` alike. */
+const idsByLowerCase = new Map(spdxIds.map((id) => [id.toLowerCase(), id]));
+
 function toSpdx(text: string): string {
+  // `GPL-2+` means "version 2 or later". SPDX deprecated the `+` forms of the GNU licences, and spdx-correct reads
+  // a bare major version as `-only`, so these are named here.
+  const orLater = /^((?:A|L)?GPL)-?v?(\d)(?:\.(\d))?\+$/i.exec(text);
+  if (orLater) {
+    const family = orLater[1]?.toUpperCase() as string;
+    const id = `${family}-${orLater[2]}.${orLater[3] ?? (family === 'LGPL' && orLater[2] === '2' ? '1' : '0')}-or-later`;
+    if (idsByLowerCase.has(id.toLowerCase())) return id;
+  }
   if (isValid(text)) return text;
+  const exact = idsByLowerCase.get(text.toLowerCase());
+  if (exact) return exact;
   const corrected = spdxCorrect(text, { upgrade: true });
   if (corrected && isValid(corrected)) return corrected;
   return `LicenseRef-${text.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown'}`;

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isSextantError } from '../core/errors.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerSbom } from './commands/sbom.ts';
 import { version } from './version.ts';
 
 /** Build the `sextant` program with all its commands. */
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   program.exitOverride();
   registerInspect(program);
+  registerSbom(program);
   return program;
 }
 

@@ -55,7 +55,7 @@ function relationships(packages: readonly Package[]): Relationship[] {
   const out: Relationship[] = [];
   for (const p of packages) {
     for (const dep of p.dependsOn) {
-      const targets = byName.get(`${p.type}:${dep}`) ?? [];
+      const targets = byName.get(`${p.type}:${comparableName(p.type, dep)}`) ?? [];
       const target = targets.length === 1 ? targets[0] : nearest(p, targets);
       if (target && target.purl !== p.purl) out.push({ from: p.purl, to: target.purl, type: 'depends-on' });
     }
@@ -64,7 +64,13 @@ function relationships(packages: readonly Package[]): Relationship[] {
 }
 
 function qualifiedName(p: Package): string {
-  return p.namespace && p.type !== 'deb' && p.type !== 'apk' && p.type !== 'rpm' ? `${p.namespace}/${p.name}` : p.name;
+  const name = p.namespace && p.type !== 'deb' && p.type !== 'apk' && p.type !== 'rpm' ? `${p.namespace}/${p.name}` : p.name;
+  return comparableName(p.type, name);
+}
+
+/** Python names compare case- and separator-insensitively (PEP 503): `MarkupSafe` is `markupsafe`. */
+function comparableName(type: string, name: string): string {
+  return type === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
 }
 
 /**

@@ -1,5 +1,4 @@
 // Parser for apk's installed database (`/lib/apk/db/installed`): Alpine, Wolfi and other apk-based distros.
-import { createRequire } from 'node:module';
 import type { OsRelease } from '../../../core/model.ts';
 import type { Package } from '../../../core/package.ts';
 import { SextantError } from '../../../core/errors.ts';
@@ -145,12 +144,9 @@ function licenseList(text: string | null): string[] {
   if (/\s(AND|OR|WITH)\s/i.test(text)) {
     return [text.replace(/\s(and|or|with)\s/g, (m) => m.toUpperCase()).replace(/\(\s+/g, '(').replace(/\s+\)/g, ')')];
   }
-  return words(text).map((w) => UNVERSIONED[w.toLowerCase()] ?? CANONICAL_ID.get(w.toLowerCase()) ?? w);
+  // Lower-case ids (`openssl`, `zlib`) are matched by normalizeLicenses, as SPDX ids match case-insensitively.
+  return words(text).map((w) => UNVERSIONED[w.toLowerCase()] ?? w);
 }
-
-// SPDX ids match case-insensitively (SPDX 2.3, annex D); aports often write them in lower case (`openssl`, `zlib`).
-// spdx-license-ids is a JSON list without type declarations; require() loads it once, with the module.
-const CANONICAL_ID = new Map((createRequire(import.meta.url)('spdx-license-ids') as string[]).map((id) => [id.toLowerCase(), id]));
 
 // A GPL named without a version lets the recipient choose any version (GPL §9 / LGPL §13): that is what
 // `-or-later` of the first version says. Left to the generic normaliser, `GPL` would become the latest version.

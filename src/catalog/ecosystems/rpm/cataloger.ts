@@ -23,4 +23,6 @@ export const rpmCataloger = globCataloger(
   ],
   // Read beside rpmdb.sqlite, never parsed on its own: committed transactions not yet checkpointed live there.
   [`${DIRS}/rpmdb.sqlite-wal`],
+  // rpm databases of full distributions run to tens of MB (Fedora, UBI, CentOS 7's Packages).
+  { maxFileBytes: 256 * 2 ** 20 },
 ) satisfies Cataloger;

@@ -1,0 +1,51 @@
+// `sextant sbom IMAGE`: every package in an image, as Sextant's JSON or a table for people.
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { SextantError } from '../../core/errors.ts';
+import { version } from '../version.ts';
+
+/** Output formats `sbom` writes, by name. */
+const FORMATS = ['json', 'list'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Add `sbom` to the program. */
+export function registerSbom(program: Command): void {
+  program
+    .command('sbom')
+    .description('List every OS and application package in an image (a software bill of materials)')
+    .argument('<image>', 'archive://PATH | oci-dir://PATH[:TAG] | registry://HOST/REPO[:TAG|@DIGEST] | fs://PATH | NAME[:TAG]')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'list')
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: the host\'s)')
+    .option('--insecure-registry', 'allow plain HTTP to the registry')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (image: string, opts: { format: string; output?: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
+      if (!(FORMATS as readonly string[]).includes(opts.format)) {
+        throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
+      }
+      const format = opts.format as Format;
+      const [{ analyzeImage }, { parsePlatform }, { walkProgress }, { defaultCatalogers }, { assembleSbom }] = await Promise.all([
+        import('../../analyze/analyze.ts'),
+        import('../../image/platform.ts'),
+        import('../output/progress.ts'),
+        import('../../catalog/registry.ts'),
+        import('../../sbom/assemble.ts'),
+      ]);
+      const progress = await walkProgress('Reading layers', !opts.quiet);
+      try {
+        const analysis = await analyzeImage(image, {
+          platform: opts.platform ? parsePlatform(opts.platform) : null,
+          insecureRegistry: opts.insecureRegistry ?? false,
+          catalogers: defaultCatalogers(),
+          ...(progress.active ? { onLayers: progress.onLayers, onProgress: progress.onProgress } : {}),
+        });
+        progress.stop();
+        const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
+        const text = format === 'json' ? `${JSON.stringify(sbom, null, 2)}\n` : (await import('../output/package-table.ts')).renderPackageTable(sbom);
+        if (opts.output) await writeFile(opts.output, text);
+        else process.stdout.write(text);
+      } finally {
+        progress.stop();
+      }
+    });
+}
