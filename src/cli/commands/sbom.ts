@@ -2,11 +2,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
+import { sbomFormats } from '../../sbom/formats/registry.ts';
 import { version } from '../version.ts';
 
-/** Output formats `sbom` writes, by name. */
-const FORMATS = ['json', 'list'] as const;
-type Format = (typeof FORMATS)[number];
+/** Output formats `sbom` writes: the document formats, and `list`, a table for people. */
+const FORMATS = [...Object.keys(sbomFormats), 'list'];
 
 /** Add `sbom` to the program. */
 export function registerSbom(program: Command): void {
@@ -20,10 +20,10 @@ export function registerSbom(program: Command): void {
     .option('--insecure-registry', 'allow plain HTTP to the registry')
     .option('-q, --quiet', 'no progress output')
     .action(async (image: string, opts: { format: string; output?: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
-      if (!(FORMATS as readonly string[]).includes(opts.format)) {
+      if (!FORMATS.includes(opts.format)) {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
       }
-      const format = opts.format as Format;
+      const format = opts.format;
       const [{ analyzeImage }, { parsePlatform }, { walkProgress }, { defaultCatalogers }, { assembleSbom }] = await Promise.all([
         import('../../analyze/analyze.ts'),
         import('../../image/platform.ts'),
@@ -41,7 +41,8 @@ export function registerSbom(program: Command): void {
         });
         progress.stop();
         const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
-        const text = format === 'json' ? `${JSON.stringify(sbom, null, 2)}\n` : (await import('../output/package-table.ts')).renderPackageTable(sbom);
+        const writer = sbomFormats[format];
+        const text = writer ? writer.render(sbom) : (await import('../output/package-table.ts')).renderPackageTable(sbom);
         if (opts.output) await writeFile(opts.output, text);
         else process.stdout.write(text);
       } finally {
