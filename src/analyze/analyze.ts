@@ -16,6 +16,7 @@ import { glob } from '../layerfs/glob.ts';
 import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES } from '../catalog/cataloger.ts';
 import type { Package } from '../core/package.ts';
 import { limitsFromEnv } from '../layerfs/walk-layer.ts';
+import { attributeIntroducingLayers } from './introduced-by.ts';
 import { type LayerProgress, walkImage } from './walk-image.ts';
 
 /** Files `inspect` reads from the squashed view. */
@@ -70,7 +71,9 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
       const layer = resolver.lstat(path)?.layer;
       return layer === null || layer === undefined ? null : (image.layers[layer]?.diffId ?? null);
     };
-    const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest });
+    const env: CatalogEnv = { resolver, distro: osRelease, layerDigest };
+    const packages = await runCatalogers(catalogers, env);
+    await attributeIntroducingLayers(packages, catalogers, contents, image.layers.map((l) => l.diffId), env);
     const metadata: ImageMetadata = {
       reference,
       source: opened.ref.kind,

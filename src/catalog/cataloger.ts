@@ -2,6 +2,7 @@
 // that wires pure parsers to file patterns, as every ecosystem folder does.
 import type { OsRelease } from '../core/model.ts';
 import type { Location, Package } from '../core/package.ts';
+import { matchGlob } from '../layerfs/glob.ts';
 import type { FileResolver } from '../layerfs/types.ts';
 
 /** What a cataloger sees: files through a resolver, the distribution, and which layer wrote a file. */
@@ -25,6 +26,11 @@ export interface Cataloger {
    */
   readonly maxFileBytes?: number;
   catalog(env: CatalogEnv): Promise<Package[]>;
+  /**
+   * The packages one version of one of this cataloger's files declares (an earlier layer's copy of a package
+   * database). The analysis compares the copies layer by layer to tell which layer introduced each package.
+   */
+  parseSnapshot?(path: string, content: Buffer, env: CatalogEnv): Promise<Package[]>;
 }
 
 /** Largest file a cataloger reads unless it says otherwise (8 MiB: manifests and lockfiles are far smaller). */
@@ -65,6 +71,12 @@ export function globCataloger(
     version,
     globs: [...parsers.map((p) => p.glob), ...extraGlobs],
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+    async parseSnapshot(path, content, env) {
+      const binding = parsers.find((p) => matchGlob(p.glob, path));
+      if (!binding) return [];
+      const location = { path, layerDigest: null };
+      return binding.parse(content, { location, distro: env.distro, foundBy, readFile: (p) => env.resolver.readFile(p) });
+    },
     async catalog(env) {
       const out: Package[] = [];
       for (const { glob, parse } of parsers) {

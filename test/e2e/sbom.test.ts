@@ -92,6 +92,31 @@ describe('sextant sbom', () => {
     expect((JSON.parse(await readFile(out, 'utf8')) as Sbom).packageCount).toBe(4);
   });
 
+  it('attributes each package to the layer that introduced it, though a later layer rewrote the database', async () => {
+    const libc = STATUS.split('\n\n')[0] as string;
+    const apkDb = (names: string[]) => names.map((n) => `P:${n}\nV:1.0-r0\nA:x86_64\nL:MIT\n`).join('\n');
+    const base = await buildTar([
+      { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+      { name: 'var/lib/dpkg/status', content: `${libc}\n` },
+      { name: 'lib/apk/db/installed', content: apkDb(['musl']) },
+    ]);
+    const upper = await buildTar([
+      { name: 'var/lib/dpkg/status', content: STATUS },
+      { name: 'lib/apk/db/installed', content: apkDb(['musl', 'busybox']) },
+    ]);
+    const image = buildImage({ layers: [{ tar: base }, { tar: upper }] });
+    const path = join(dir, 'two-layer-db');
+    await writeOciLayout(path, [indexEntry(image)], image.blobs);
+    const r = await runCli(['sbom', `oci-dir://${path}`, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const sbom = JSON.parse(r.stdout) as Sbom;
+    const layerOf = (name: string, file: string) => sbom.packages.find((p) => p.name === name)?.locations.find((l) => l.path === file)?.layerDigest;
+    expect(layerOf('libc6', '/var/lib/dpkg/status')).toBe(sha256(base));
+    expect(layerOf('zlib1g', '/var/lib/dpkg/status')).toBe(sha256(upper));
+    expect(layerOf('musl', '/lib/apk/db/installed')).toBe(sha256(base));
+    expect(layerOf('busybox', '/lib/apk/db/installed')).toBe(sha256(upper));
+  });
+
   it('refuses an unknown format in one line', async () => {
     const r = await runCli(['sbom', `oci-dir://${layout}`, '--format', 'cyclonedx-xml']);
     expect(r.code).toBe(2);

@@ -20,6 +20,10 @@ export const dpkgCataloger = {
   name: NAME,
   version: VERSION,
   globs: [...DATABASES, ...COMPANIONS],
+  async parseSnapshot(path: string, content: Buffer, env: CatalogEnv): Promise<Package[]> {
+    const foundBy = `${NAME}@${VERSION}`;
+    return parseDpkgStatus(content, { location: { path, layerDigest: null }, distro: env.distro, foundBy, readFile: (p) => env.resolver.readFile(p) });
+  },
   async catalog(env: CatalogEnv): Promise<Package[]> {
     const foundBy = `${NAME}@${VERSION}`;
     const packages: Package[] = [];
