@@ -10,10 +10,10 @@ import { openImage } from '../image/open-image.ts';
 import type { ResolvedImage } from '../image/resolve.ts';
 import { coalesce } from '../layerfs/coalesce.ts';
 import { createImageResolver } from '../layerfs/image-resolver.ts';
-import { openRootfs } from '../layerfs/rootfs-resolver.ts';
-import type { CapturePredicate, FileResolver, WalkLimits } from '../layerfs/types.ts';
+import { inspectRootfs, openRootfs } from '../layerfs/rootfs-resolver.ts';
+import type { CapturePredicate, FileInspector, FileResolver, InspectorFactory, WalkLimits } from '../layerfs/types.ts';
 import { glob } from '../layerfs/glob.ts';
-import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES } from '../catalog/cataloger.ts';
+import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES, type Inspection } from '../catalog/cataloger.ts';
 import type { Package } from '../core/package.ts';
 import { limitsFromEnv } from '../layerfs/walk-layer.ts';
 import { attributeIntroducingLayers } from './introduced-by.ts';
@@ -51,13 +51,17 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
     if (opened.kind === 'rootfs') {
       const resolver = await openRootfs(opened.path, capture, { maxCaptureBytes: walkLimits(catalogers).maxCaptureBytes });
       const osRelease = await readOsRelease(resolver);
-      const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest: () => null });
+      const inspect = inspectorFactory(catalogers);
+      const inspected = inspect ? await inspectRootfs(opened.path, resolver, inspect) : new Map<string, unknown>();
+      const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest: () => null, inspections: inspectionsOf(inspected, () => null) });
       return { metadata: { ...emptyMetadata(reference, 'fs'), osRelease }, packages };
     }
     const image = opened.image;
     options.onLayers?.(image.layers);
+    const inspect = inspectorFactory(catalogers);
     const contents = await walkImage(image, {
       capture,
+      ...(inspect ? { inspect } : {}),
       limits: walkLimits(catalogers),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -71,7 +75,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
       const layer = resolver.lstat(path)?.layer;
       return layer === null || layer === undefined ? null : (image.layers[layer]?.diffId ?? null);
     };
-    const env: CatalogEnv = { resolver, distro: osRelease, layerDigest };
+    const env: CatalogEnv = { resolver, distro: osRelease, layerDigest, inspections: inspectionsOf(squashed.inspected, layerDigest) };
     const packages = await runCatalogers(catalogers, env);
     await attributeIntroducingLayers(packages, catalogers, contents, image.layers.map((l) => l.diffId), env);
     const metadata: ImageMetadata = {
@@ -134,6 +138,49 @@ function walkLimits(catalogers: readonly Cataloger[]): WalkLimits {
     limits.maxCaptureBytes = Math.max(limits.maxCaptureBytes, ...catalogers.map((c) => c.maxFileBytes ?? 0));
   }
   return limits;
+}
+
+/**
+ * One inspector factory for all catalogers that inspect: each file gets the inspectors that want it, fanned out,
+ * and its result is an object keyed by cataloger name. Undefined when no cataloger inspects.
+ */
+function inspectorFactory(catalogers: readonly Cataloger[]): InspectorFactory | undefined {
+  const inspecting = catalogers.filter((c): c is Cataloger & { inspect: InspectorFactory } => c.inspect !== undefined);
+  if (inspecting.length === 0) return undefined;
+  return (path, size, mode) => {
+    const chosen: [string, FileInspector][] = [];
+    for (const c of inspecting) {
+      const inspector = c.inspect(path, size, mode);
+      if (inspector) chosen.push([c.name, inspector]);
+    }
+    if (chosen.length === 0) return null;
+    return {
+      write(chunk) {
+        for (const [, i] of chosen) i.write(chunk);
+      },
+      end() {
+        const results: Record<string, unknown> = {};
+        let any = false;
+        for (const [name, i] of chosen) {
+          const r = i.end();
+          if (r !== undefined) [results[name], any] = [r, true];
+        }
+        return any ? results : undefined;
+      },
+    };
+  };
+}
+
+/** CatalogEnv.inspections over the per-path results of inspectorFactory's inspectors. */
+function inspectionsOf(inspected: ReadonlyMap<string, unknown>, layerDigest: (path: string) => string | null): CatalogEnv['inspections'] {
+  return (cataloger) => {
+    const out: Inspection[] = [];
+    for (const [path, results] of inspected) {
+      const result = (results as Record<string, unknown>)[cataloger];
+      if (result !== undefined) out.push({ path, layerDigest: layerDigest(path), result });
+    }
+    return out;
+  };
 }
 
 async function runCatalogers(catalogers: readonly Cataloger[], env: CatalogEnv): Promise<Package[]> {

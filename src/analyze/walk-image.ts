@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ResolvedImage } from '../image/resolve.ts';
-import type { CapturePredicate, LayerContents, WalkLimits } from '../layerfs/types.ts';
+import type { CapturePredicate, InspectorFactory, LayerContents, WalkLimits } from '../layerfs/types.ts';
 import { walkLayer } from '../layerfs/walk-layer.ts';
 
 /**
@@ -22,6 +22,7 @@ export interface LayerProgress {
 /** What walking an image needs beyond the image itself. */
 export interface WalkImageOptions {
   capture: CapturePredicate;
+  inspect?: InspectorFactory;
   limits: WalkLimits;
   /** Most layers walked at once; defaults to the CPU count (at least 2, since network and inflate overlap; at most 8). */
   concurrency?: number;
@@ -61,6 +62,7 @@ export async function walkImage(image: ResolvedImage, options: WalkImageOptions)
           expectedSize: layer.size,
           mediaType: layer.mediaType,
           capture: options.capture,
+          ...(options.inspect ? { inspect: options.inspect } : {}),
           limits: options.limits,
         });
       } catch (err) {

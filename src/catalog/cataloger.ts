@@ -3,7 +3,7 @@
 import type { OsRelease } from '../core/model.ts';
 import type { Location, Package } from '../core/package.ts';
 import { matchGlob } from '../layerfs/glob.ts';
-import type { FileResolver } from '../layerfs/types.ts';
+import type { FileResolver, InspectorFactory } from '../layerfs/types.ts';
 
 /** What a cataloger sees: files through a resolver, the distribution, and which layer wrote a file. */
 export interface CatalogEnv {
@@ -12,6 +12,18 @@ export interface CatalogEnv {
   distro: OsRelease | null;
   /** Digest (diffID) of the layer that last wrote `path`; null for a root filesystem. */
   layerDigest(path: string): string | null;
+  /**
+   * What a cataloger's inspector (Cataloger.inspect) found, for each file of the squashed view it kept a result
+   * for. Absent where no inspection ran (a cataloger tested on its own); read it as `env.inspections?.(name) ?? []`.
+   */
+  inspections?(cataloger: string): Inspection[];
+}
+
+/** One inspector result: the file it came from, the layer that wrote that file, and what the inspector returned. */
+export interface Inspection {
+  path: string;
+  layerDigest: string | null;
+  result: unknown;
 }
 
 /** Finds the packages of one ecosystem. Bumping `version` is what invalidates cached results. */
@@ -25,6 +37,11 @@ export interface Cataloger {
    * databases (rpmdb.sqlite, Packages) need more than manifests do.
    */
   readonly maxFileBytes?: number;
+  /**
+   * Streaming inspection for files too many or too big to keep (executables, every text file for secrets):
+   * chosen by path, size and mode, fed as the walk passes, results read back through `env.inspections(name)`.
+   */
+  readonly inspect?: InspectorFactory;
   catalog(env: CatalogEnv): Promise<Package[]>;
   /**
    * The packages one version of one of this cataloger's files declares (an earlier layer's copy of a package

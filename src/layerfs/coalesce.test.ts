@@ -150,3 +150,29 @@ describe('coalesce', () => {
     expect(changes[1]?.removed).toHaveLength(10_101);
   });
 });
+
+describe('coalesce: inspector results', () => {
+  /** Walks a layer whose every file is inspected for its length. */
+  async function inspectedLayer(index: number, entries: TarEntrySpec[], inspect = true): Promise<LayerContents> {
+    return walkLayer(Readable.from([await buildTar(entries)]), {
+      index,
+      capture: () => false,
+      inspect: inspect
+        ? () => {
+            let n = 0;
+            return { write: (c) => void (n += c.length), end: () => ({ n, layer: index }) };
+          }
+        : undefined,
+      limits: defaultWalkLimits,
+    });
+  }
+
+  it('keeps the result of the layer that last wrote each path, and drops results of removed or overwritten files', async () => {
+    const { squashed } = coalesce([
+      await inspectedLayer(0, [{ name: 'a', content: '111' }, { name: 'b', content: '22' }, { name: 'c', content: '3' }]),
+      await inspectedLayer(1, [{ name: 'a', content: '4444' }, { name: '.wh.b' }]),
+      await inspectedLayer(2, [{ name: 'c', content: 'not inspected' }], false),
+    ]);
+    expect([...squashed.inspected]).toEqual([['/a', { n: 4, layer: 1 }]]);
+  });
+});

@@ -4,7 +4,7 @@ import type { FileRecord, LayerChanges, LayerContents } from './types.ts';
 
 /** The image view after every layer, and what each layer did to the view below it. */
 export interface Coalesced {
-  /** The squashed filesystem, with the captured content of whichever layer last wrote each path. */
+  /** The squashed filesystem, with the captured content and inspector results of whichever layer last wrote each path. */
   squashed: FileTree;
   /** One per layer, in the order given. */
   changes: LayerChanges[];
@@ -52,13 +52,17 @@ function applyLayer(tree: FileTree, layer: LayerContents): LayerChanges {
   for (const dir of layer.opaqueDirs) tree.clear(dir, onRemove);
   for (const path of layer.whiteouts) tree.remove(path, onRemove);
 
-  const captured = layer.captured;
+  const { captured, inspected } = layer;
   for (const rec of layer.entries) {
     const prev = tree.put(rec, onRemove, classify);
     classify(rec, prev);
     if (captured.size > 0) {
       const content = captured.get(rec.path);
       if (content !== undefined && rec.type === 'file') tree.content.set(rec.path, content);
+    }
+    if (inspected.size > 0) {
+      const result = inspected.get(rec.path);
+      if (result !== undefined && rec.type === 'file') tree.inspected.set(rec.path, result);
     }
   }
 

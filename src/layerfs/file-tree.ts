@@ -27,6 +27,8 @@ function implicitDir(path: string, layer: number | null): FileRecord {
 export class FileTree {
   /** Captured file contents, by path, of the record now at that path. */
   readonly content = new Map<string, Buffer>();
+  /** Inspector results, by path, of the record now at that path. */
+  readonly inspected = new Map<string, unknown>();
   private readonly root: Node;
   private count = 0;
   /** The directory node of the last `put` (attached, unless a removal since cleared it). */
@@ -88,7 +90,7 @@ export class FileTree {
         } else if (child.rec.type !== 'dir') {
           const made = implicitDir(path.slice(0, to), rec.layer);
           const replaced = child.rec;
-          this.content.delete(made.path);
+          this.forget(made.path);
           child.rec = made;
           onImplicit?.(made, replaced);
         }
@@ -110,8 +112,14 @@ export class FileTree {
       this.dropChildren(existing, onRemove);
     }
     existing.rec = rec;
-    this.content.delete(path);
+    this.forget(path);
     return prev;
+  }
+
+  /** Drops what was kept for the record at `path` (it is being replaced or removed). */
+  private forget(path: string): void {
+    this.content.delete(path);
+    this.inspected.delete(path);
   }
 
   /** Removes `path` and everything below it; false when it was absent. The root cannot be removed. */
@@ -127,7 +135,7 @@ export class FileTree {
     parent.order = null;
     this.dropChildren(node, onRemove);
     this.count--;
-    this.content.delete(node.rec.path);
+    this.forget(node.rec.path);
     onRemove?.(node.rec);
     return true;
   }
@@ -207,7 +215,7 @@ export class FileTree {
       current.order = null;
       if (!first) {
         this.count--;
-        this.content.delete(current.rec.path);
+        this.forget(current.rec.path);
         onRemove?.(current.rec);
       }
       first = false;

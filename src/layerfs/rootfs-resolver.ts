@@ -2,12 +2,13 @@
 import { constants } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SextantError } from '../core/errors.ts';
 import { FileTree } from './file-tree.ts';
 import { joinPath } from './paths.ts';
 import { TreeResolver } from './tree-resolver.ts';
-import type { CapturePredicate, FileRecord, FileResolver, FileType } from './types.ts';
+import type { CapturePredicate, FileRecord, FileResolver, FileType, InspectorFactory } from './types.ts';
 import { defaultWalkLimits } from './walk-layer.ts';
 
 /** Limits for a root filesystem; the defaults are the layer walk's. */
@@ -126,6 +127,21 @@ function fileType(st: Stats): FileType | undefined {
 async function readInside(root: string, rec: FileRecord, capture: CapturePredicate | undefined, maxBytes: number): Promise<Buffer | undefined> {
   if (rec.size > maxBytes) return undefined;
   if (capture !== undefined && !capture(rec.path, rec.size)) return undefined;
+  return withFileInside(root, rec, async (handle, size) => {
+    if (size > maxBytes) return undefined;
+    const buf = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < buf.length) {
+        const { bytesRead } = await handle.read(buf, at, buf.length - at, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+    return at === buf.length ? buf : buf.subarray(0, at);
+  });
+}
+
+/** Opens a resolved regular file inside `root` (containment check, O_NOFOLLOW) for `use`; undefined when it cannot. */
+async function withFileInside<T>(root: string, rec: FileRecord, use: (handle: FileHandle, size: number) => Promise<T | undefined>): Promise<T | undefined> {
   const host = join(root, rec.path);
   try {
     const real = await realpath(host);
@@ -133,19 +149,39 @@ async function readInside(root: string, rec: FileRecord, capture: CapturePredica
     const handle = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const st = await handle.stat();
-      if (!st.isFile() || st.size > maxBytes) return undefined;
-      const buf = Buffer.allocUnsafe(st.size);
-      let at = 0;
-      while (at < buf.length) {
-        const { bytesRead } = await handle.read(buf, at, buf.length - at, at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-      }
-      return at === buf.length ? buf : buf.subarray(0, at);
+      if (!st.isFile()) return undefined;
+      return await use(handle, st.size);
     } finally {
       await handle.close();
     }
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Streams every regular file of a root filesystem that `inspect` picks through its inspector, 1 MiB at a time,
+ * and returns the results by path: the directory counterpart of the inspectors a layer walk runs.
+ */
+export async function inspectRootfs(dir: string, resolver: FileResolver, inspect: InspectorFactory): Promise<Map<string, unknown>> {
+  const root = await realpath(dir);
+  const results = new Map<string, unknown>();
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (const rec of resolver.files()) {
+    if (rec.type !== 'file') continue;
+    const inspector = inspect(rec.path, rec.size, rec.mode);
+    if (inspector === null) continue;
+    const done = await withFileInside(root, rec, async (handle) => {
+      for (let at = 0; ; ) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
+        if (bytesRead === 0) return true;
+        // Inspectors may keep what they are given, so each gets its own copy of the shared read buffer.
+        inspector.write(Buffer.from(chunk.subarray(0, bytesRead)));
+        at += bytesRead;
+      }
+    });
+    const result = done ? inspector.end() : undefined;
+    if (result !== undefined) results.set(rec.path, result);
+  }
+  return results;
 }

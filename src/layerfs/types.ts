@@ -21,6 +21,19 @@ export interface FileRecord {
 /** Decides, from a normalised absolute path and its size, whether the walk keeps a file's content in memory. */
 export type CapturePredicate = (path: string, size: number) => boolean;
 
+/**
+ * Reads one file's bytes as they stream past and keeps only what it needs (a secret scanner's findings, a
+ * binary's version string), so files of any size are inspected without being held in memory.
+ */
+export interface FileInspector {
+  write(chunk: Buffer): void;
+  /** The file ended: its result, kept by path (undefined keeps nothing). */
+  end(): unknown;
+}
+
+/** Picks an inspector for a regular file from its path, size and mode bits, or null for none. */
+export type InspectorFactory = (path: string, size: number, mode: number) => FileInspector | null;
+
 /** Size, count and ratio limits that keep a hostile layer from exhausting memory or time (docs/cli.md). */
 export interface WalkLimits {
   /** Most uncompressed bytes one layer may expand to. */
@@ -45,6 +58,8 @@ export interface LayerContents {
   opaqueDirs: string[];
   /** Content of captured files, by path. */
   captured: Map<string, Buffer>;
+  /** Results of file inspectors, by path (only files whose inspector returned something). */
+  inspected: Map<string, unknown>;
   /** Digest of the bytes as stored (sha256 of the compressed stream). */
   digest: string;
   /** Digest of the uncompressed tar. */

@@ -349,3 +349,43 @@ describe('limitsFromEnv', () => {
     expect(() => limitsFromEnv({ SEXTANT_MAX_LAYER_BYTES: '0' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 });
+
+describe('walkLayer file inspectors', () => {
+  it('streams every chosen file through its inspector, across chunk boundaries, without capturing it', async () => {
+    const big = Buffer.concat([Buffer.alloc(300_000, 0x61), Buffer.from('NEEDLE'), Buffer.alloc(200_000, 0x62)]);
+    const tar = await buildTar([
+      { name: 'bin/app', content: big, mode: 0o755 },
+      { name: 'etc/conf', content: 'no needle here' },
+      { name: 'empty', content: '' },
+    ]);
+    const seen: string[] = [];
+    const contents = await walk(
+      gzip(tar),
+      {
+        capture: () => false,
+        inspect: (path, size, mode) => {
+          seen.push(`${path}:${size}:${(mode & 0o111) !== 0 ? 'x' : '-'}`);
+          let bytes = 0;
+          let tail = '';
+          let found = false;
+          return {
+            write(chunk) {
+              bytes += chunk.length;
+              const text = tail + chunk.toString('latin1');
+              if (text.includes('NEEDLE')) found = true;
+              tail = text.slice(-5); // the marker may straddle two chunks
+            },
+            end: () => (found ? { bytes } : path === '/empty' ? { bytes } : undefined),
+          };
+        },
+      },
+      4099,
+    );
+    expect(seen).toEqual(['/bin/app:500006:x', '/etc/conf:14:-', '/empty:0:-']);
+    expect([...contents.inspected]).toEqual([
+      ['/bin/app', { bytes: 500_006 }],
+      ['/empty', { bytes: 0 }],
+    ]);
+    expect(contents.captured.size).toBe(0);
+  });
+});

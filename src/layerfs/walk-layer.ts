@@ -6,7 +6,7 @@ import { createInflater, SNIFF_BYTES, sniffCompression } from './inflate.ts';
 import type { Compression, Inflater } from './inflate.ts';
 import { baseName, joinPath, normalizeEntryName, parentPath } from './paths.ts';
 import { type TarEntry, type TarHandler, TarParser } from './tar-parser.ts';
-import type { CapturePredicate, FileRecord, FileType, LayerContents, WalkLimits } from './types.ts';
+import type { CapturePredicate, FileInspector, FileRecord, FileType, InspectorFactory, LayerContents, WalkLimits } from './types.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -73,6 +73,8 @@ export interface WalkOptions {
   /** Descriptor media type; a hint only, the magic bytes decide the compression. */
   mediaType?: string;
   capture: CapturePredicate;
+  /** Inspectors for files streamed past without being kept (secrets, binaries); none by default. */
+  inspect?: InspectorFactory;
   limits: WalkLimits;
   /** How errors name the layer; defaults to `layer <index> (<short digest>)`. */
   label?: string;
@@ -155,8 +157,10 @@ class LayerWalk implements TarHandler {
   private readonly whiteouts: string[] = [];
   private readonly opaqueDirs: string[] = [];
   private readonly captured = new Map<string, Buffer>();
-  /** The file being captured: where its bytes go, and how many have come. */
+  private readonly inspected = new Map<string, unknown>();
+  /** The file being read: where its bytes go (a capture buffer, an inspector, or both). */
   private capture: { path: string; buf: Buffer; at: number } | null = null;
+  private inspector: { path: string; inspector: FileInspector } | null = null;
 
   constructor(source: Readable, opts: WalkOptions, resolve: (c: LayerContents) => void, reject: (e: unknown) => void) {
     this.source = source;
@@ -339,30 +343,38 @@ class LayerWalk implements TarHandler {
       throw new SextantError('LIMIT_EXCEEDED', `${this.label}: entry ${JSON.stringify(header.name)} claims ${size} bytes, over the layer size limit (SEXTANT_MAX_LAYER_BYTES)`);
     }
     const rec = this.record(header, size);
-    if (rec !== null && rec.type === 'file' && size <= limits.maxCaptureBytes && this.opts.capture(rec.path, size)) {
-      if (size === 0) {
-        this.captured.set(rec.path, Buffer.alloc(0));
-        return false;
-      }
+    if (rec === null) return false;
+    // A later entry for the same path must not leave the earlier content or result behind.
+    if (this.captured.size > 0) this.captured.delete(rec.path);
+    if (this.inspected.size > 0) this.inspected.delete(rec.path);
+    if (rec.type !== 'file') return false;
+    if (size <= limits.maxCaptureBytes && this.opts.capture(rec.path, size)) {
       this.capture = { path: rec.path, buf: Buffer.allocUnsafe(size), at: 0 };
-      return true;
     }
-    // A later entry for the same path that is not captured must not leave the earlier content behind.
-    if (rec !== null && this.captured.size > 0) this.captured.delete(rec.path);
-    return false;
+    const inspector = this.opts.inspect?.(rec.path, size, rec.mode) ?? null;
+    if (inspector !== null) this.inspector = { path: rec.path, inspector };
+    // Empty files still end, so they are recorded as captured (and inspected) like any other.
+    return this.capture !== null || this.inspector !== null;
   }
 
-  /** TarHandler: part of the captured file's content. */
+  /** TarHandler: part of the file's content, for its capture buffer and its inspector. */
   data(chunk: Buffer): void {
-    const c = this.capture as { buf: Buffer; at: number };
-    c.at += chunk.copy(c.buf, c.at);
+    const c = this.capture;
+    if (c !== null) c.at += chunk.copy(c.buf, c.at);
+    this.inspector?.inspector.write(chunk);
   }
 
-  /** TarHandler: the captured file is complete. */
+  /** TarHandler: the file is complete. */
   entryEnd(): void {
-    const c = this.capture as { path: string; buf: Buffer; at: number };
-    this.captured.set(c.path, c.buf);
+    const c = this.capture;
+    if (c !== null) this.captured.set(c.path, c.buf);
     this.capture = null;
+    const i = this.inspector;
+    this.inspector = null;
+    if (i !== null) {
+      const result = i.inspector.end();
+      if (result !== undefined) this.inspected.set(i.path, result);
+    }
   }
 
   /** The record for an entry, or null for whiteout markers, the root and types that hold no file. */
@@ -438,6 +450,7 @@ class LayerWalk implements TarHandler {
       whiteouts: this.whiteouts,
       opaqueDirs: this.opaqueDirs,
       captured: this.captured,
+      inspected: this.inspected,
       digest,
       diffId,
       compressedBytes: this.storedBytes,
