@@ -1,6 +1,7 @@
 // Conformance: every shared npm, yarn and pnpm fixture yields the packages its expected.json lists (Trivy's field
 // names mapped to ours: Relationship → direct, Dev → metadata.dev, Licenses → the SPDX expression).
 import { readdirSync, readFileSync } from 'node:fs';
+import { npmName } from './npm-package.ts';
 import { describe, expect, it } from 'vitest';
 import type { Package } from '../../../core/package.ts';
 import type { ParseContext, Parser } from '../../cataloger.ts';
@@ -38,7 +39,7 @@ const RELATIONSHIP: Record<string, boolean | null> = {
 
 /** Why `pkg` does not satisfy `exp`, or undefined when it does. */
 function mismatch(pkg: Package, exp: Expected): string | undefined {
-  if (pkg.name !== exp.name) return 'name';
+  if (npmName(pkg) !== exp.name) return 'name';
   // Trivy leaves the version empty where the lockfile records none (a directory dependency); so do we.
   if (pkg.version !== (exp.version ?? '')) return 'version';
   if (exp.Relationship !== undefined) {
@@ -81,10 +82,10 @@ for (const [kind, parse] of kinds) {
         }
         const used = new Set<Package>();
         for (const exp of fixture.packages) {
-          const candidates = produced.filter((p) => !used.has(p) && p.name === exp.name);
+          const candidates = produced.filter((p) => !used.has(p) && npmName(p) === exp.name);
           const match = candidates.find((p) => mismatch(p, exp) === undefined);
           if (!match) {
-            const why = candidates.map((p) => `${p.name}@${p.version}: ${mismatch(p, exp) ?? 'taken'}`).join('; ');
+            const why = candidates.map((p) => `${npmName(p)}@${p.version}: ${mismatch(p, exp) ?? 'taken'}`).join('; ');
             expect.fail(`${exp.name}@${exp.version ?? ''} not produced as expected (${why || 'no package of that name'})`);
           }
           used.add(match);

@@ -23,7 +23,7 @@ export function npmPackage(fields: NpmPackageFields, ctx: ParseContext): Package
   return {
     type: 'npm',
     namespace: scope,
-    name: fields.name,
+    name: bare,
     version: fields.version,
     purl: makePurl({ type: 'npm', namespace: scope, name: bare, version: fields.version }),
     authors: fields.authors ?? [],
@@ -38,6 +38,11 @@ export function npmPackage(fields: NpmPackageFields, ctx: ParseContext): Package
     foundBy: ctx.foundBy,
     metadata: fields.metadata ?? {},
   };
+}
+
+/** The name npm knows a package by: `@scope/name` for scoped packages (the purl splits it into namespace and name). */
+export function npmName(p: Package): string {
+  return p.namespace ? `${p.namespace}/${p.name}` : p.name;
 }
 
 /** `@scope/name` → scope `@scope` and bare name `name`; an unscoped name has a null scope. */
@@ -208,6 +213,6 @@ export function mergeCopies(pkgs: readonly Package[], group: (p: Package) => str
 export function settleDev(pkgs: Package[], group: (p: Package) => string): Package[] {
   const needed = new Set<string>();
   for (const p of pkgs) if (p.metadata['dev'] !== true) for (const d of p.dependsOn) needed.add(`${group(p)}\0${d}`);
-  for (const p of pkgs) if (p.metadata['dev'] === true && needed.has(`${group(p)}\0${p.name}`)) delete p.metadata['dev'];
+  for (const p of pkgs) if (p.metadata['dev'] === true && needed.has(`${group(p)}\0${npmName(p)}`)) delete p.metadata['dev'];
   return pkgs;
 }

@@ -1,5 +1,6 @@
 // Unit tests for the JavaScript parsers on small hand-written inputs: fields, direct/dev from root manifests, aliases,
 // workspaces, peers and malformed input.
+import { npmName } from './npm-package.ts';
 import { describe, expect, it } from 'vitest';
 import { isSextantError } from '../../../core/errors.ts';
 import type { Package } from '../../../core/package.ts';
@@ -20,7 +21,7 @@ function ctxAt(path: string, files: Record<string, string> = {}): ParseContext {
 }
 
 const buf = (v: unknown): Buffer => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
-const byId = (pkgs: Package[]): Map<string, Package> => new Map(pkgs.map((p) => [`${p.name}@${p.version}`, p]));
+const byId = (pkgs: Package[]): Map<string, Package> => new Map(pkgs.map((p) => [`${npmName(p)}@${p.version}`, p]));
 
 describe('installed package.json', () => {
   it('knows which package.json files are package manifests', () => {
@@ -56,7 +57,7 @@ describe('installed package.json', () => {
     expect(pkg).toMatchObject({
       type: 'npm',
       namespace: '@s',
-      name: '@s/a',
+      name: 'a',
       version: '1.2.3',
       purl: 'pkg:npm/%40s/a@1.2.3',
       authors: ['Ann <ann@example.org>', 'Bob <bob@example.org>', 'Cy'],
