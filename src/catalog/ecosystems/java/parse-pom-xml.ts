@@ -79,13 +79,13 @@ export function parsePomXml(xml: string): PomProject | null {
   };
   const licenses: string[] = [];
   for (const l of asArray(node(project['licenses'])?.['license'])) {
-    const v = text(node(l)?.['name']) ?? text(node(l)?.['url']);
+    const v = resolve(text(node(l)?.['name']) ?? text(node(l)?.['url']));
     if (v) licenses.push(v);
   }
   const developers: string[] = [];
   for (const d of asArray(node(project['developers'])?.['developer'])) {
-    const name = text(node(d)?.['name']) ?? text(node(d)?.['id']);
-    const email = text(node(d)?.['email']);
+    const name = resolve(text(node(d)?.['name']) ?? text(node(d)?.['id']));
+    const email = resolve(text(node(d)?.['email']));
     if (name) developers.push(email ? `${name} <${email}>` : name);
   }
   return {
@@ -97,7 +97,7 @@ export function parsePomXml(xml: string): PomProject | null {
     url: resolve(text(project['url'])),
     licenses,
     developers,
-    organization: text(node(project['organization'])?.['name']),
+    organization: resolve(text(node(project['organization'])?.['name'])),
     parent: parent && { groupId: resolve(parent.groupId), artifactId: resolve(parent.artifactId), version: resolve(parent.version) },
   };
 }
