@@ -33,13 +33,15 @@ const dottedIdRe = /^[a-z][a-z0-9_-]*(\.[a-zA-Z0-9_-]+)+$/;
 
 /**
  * A careful groupId guess from manifest attributes, for archives without pom.properties; null when unsure.
- * `Implementation-Vendor-Id` is (by Maven's own archiver) the groupId. Otherwise an OSGi `Bundle-SymbolicName`
+ * `Implementation-Vendor-Id` (written by Maven's archiver) and a Jenkins plugin's `Group-Id` are the groupId. Otherwise an OSGi `Bundle-SymbolicName`
  * (or `Automatic-Module-Name`) of the form `<groupId>.<artifactId>` counts only when its last part spells the
  * artifact's name, e.g. `org.example.widget` for widget.
  */
 export function guessGroupId(manifest: Record<string, string>, name: string): { groupId: string; from: string } | null {
-  const vendorId = manifest['Implementation-Vendor-Id']?.trim();
-  if (vendorId && dottedIdRe.test(vendorId)) return { groupId: vendorId, from: 'Implementation-Vendor-Id' };
+  for (const attr of ['Implementation-Vendor-Id', 'Group-Id']) {
+    const id = manifest[attr]?.trim();
+    if (id && dottedIdRe.test(id)) return { groupId: id, from: attr };
+  }
   for (const attr of ['Bundle-SymbolicName', 'Automatic-Module-Name']) {
     const id = manifest[attr]?.split(';')[0]?.trim();
     if (!id || !dottedIdRe.test(id)) continue;

@@ -115,6 +115,13 @@ describe('parseJavaArchive', () => {
       ctxAt('/opt/gadget.jar'),
     );
     expect(vendor[0]?.purl).toBe('pkg:maven/com.acme/gadget@1.5');
+
+    // A Jenkins plugin as Jenkins stores it: no version in the file name.
+    const plugin = parseJavaArchive(
+      buildZip({ 'META-INF/MANIFEST.MF': manifest({ 'Short-Name': 'git', 'Plugin-Version': '5.2.1', 'Group-Id': 'org.jenkins-ci.plugins' }) }),
+      ctxAt('/var/jenkins_home/plugins/git.jpi'),
+    );
+    expect(plugin[0]).toMatchObject({ purl: 'pkg:maven/org.jenkins-ci.plugins/git@5.2.1', metadata: { archiveKind: 'jpi' } });
   });
 
   it('leaves the groupId unknown rather than guessing, and says so', () => {

@@ -34,6 +34,9 @@ const KEPT_MANIFEST = [
   'Bundle-Vendor',
   'Bundle-License',
   'Automatic-Module-Name',
+  'Short-Name',
+  'Group-Id',
+  'Plugin-Version',
   'Main-Class',
   'Start-Class',
   'Spring-Boot-Version',
@@ -92,9 +95,17 @@ interface EmbeddedPom {
 
 /** Reads one archive level; returns its own package (for the parent's dependsOn), or null when it has none. */
 function readArchive(reader: TreeReader, bytes: Uint8Array, virtualPath: string, depth: number): Package | null {
+  // Archives below the depth limit are only counted, never inflated.
+  const deepest = depth >= reader.maxDepth;
+  let tooDeep = 0;
   const { files, skipped } = readZip(
     bytes,
-    (name) => name === MANIFEST || POM_RE.test(name) || isArchiveName(name),
+    (name) => {
+      if (name === MANIFEST || POM_RE.test(name)) return true;
+      if (!isArchiveName(name)) return false;
+      if (deepest) tooDeep++;
+      return !deepest;
+    },
     reader.budget,
     virtualPath,
   );
@@ -117,10 +128,10 @@ function readArchive(reader: TreeReader, bytes: Uint8Array, virtualPath: string,
   const fromName = nameFromFileName(fileName);
   const self = pickSelf(poms, fromName, manifest);
   const { ctx } = reader;
-  const own = self ? fromPom(self, manifest, fromName.version, ctx, 'pom.properties') : fromManifest(manifest, fromName, ctx);
+  const own = self ? fromPom(self, manifest, fromName.version, ctx) : fromManifest(manifest, fromName, ctx);
   const shaded = poms
     .filter((p) => p !== self)
-    .map((p) => fromPom(p, {}, null, ctx, 'pom.properties'))
+    .map((p) => fromPom(p, {}, null, ctx))
     .filter((p): p is Package => p !== null);
 
   const dependsOn: string[] = [];
@@ -143,21 +154,17 @@ function readArchive(reader: TreeReader, bytes: Uint8Array, virtualPath: string,
   }
   reader.out.push(...shaded);
 
-  const nested = [...files.keys()].filter((n) => isArchiveName(n)).sort();
-  if (depth >= reader.maxDepth && nested.length > 0) {
-    skips.push(`LIMIT_EXCEEDED: ${virtualPath}: ${nested.length} archive(s) nested deeper than ${reader.maxDepth} levels not opened`);
-  } else {
-    for (const name of nested) {
-      const data = files.get(name) as Uint8Array;
-      // Let the nested bytes go as soon as they are read; siblings are still held by `files`.
-      files.delete(name);
-      try {
-        const child = readArchive(reader, data, `${virtualPath}!/${name}`, depth + 1);
-        if (child) dependsOn.push(ref(child));
-      } catch (err) {
-        if (!isSextantError(err, 'CORRUPT') && !isSextantError(err, 'LIMIT_EXCEEDED')) throw err;
-        skips.push(`${err.code}: ${err.message}`);
-      }
+  if (tooDeep > 0) skips.push(`LIMIT_EXCEEDED: ${virtualPath}: ${tooDeep} archive(s) nested deeper than ${reader.maxDepth} levels not opened`);
+  for (const name of [...files.keys()].filter((n) => isArchiveName(n)).sort()) {
+    const data = files.get(name) as Uint8Array;
+    // Let the nested bytes go as soon as they are read; siblings are still held by `files`.
+    files.delete(name);
+    try {
+      const child = readArchive(reader, data, `${virtualPath}!/${name}`, depth + 1);
+      if (child) dependsOn.push(ref(child));
+    } catch (err) {
+      if (!isSextantError(err, 'CORRUPT') && !isSextantError(err, 'LIMIT_EXCEEDED')) throw err;
+      skips.push(`${err.code}: ${err.message}`);
     }
   }
   if (own && skips.length) own.metadata['skipped'] = skips;
@@ -180,7 +187,7 @@ function pickSelf(poms: EmbeddedPom[], fromName: { name: string; version: string
   return poms.find((p) => ids.some((id) => id === p.props.artifactId || id === `${p.props.groupId}.${p.props.artifactId}`)) ?? null;
 }
 
-function fromPom(pom: EmbeddedPom, manifest: Record<string, string>, nameVersion: string | null, ctx: ParseContext, from: string): Package | null {
+function fromPom(pom: EmbeddedPom, manifest: Record<string, string>, nameVersion: string | null, ctx: ParseContext): Package | null {
   const { props, project } = pom;
   const version = props.version || project?.version || project?.parent?.version || manifestVersion(manifest) || nameVersion;
   if (!version) return null;
@@ -192,7 +199,7 @@ function fromPom(pom: EmbeddedPom, manifest: Record<string, string>, nameVersion
     licenses: project?.licenses.length ? project.licenses : manifestLicenses(manifest),
     authors: project?.developers ?? [],
     metadata: {
-      identifiedBy: from,
+      identifiedBy: 'pom.properties',
       pomProperties: { path: `${pom.dir}/pom.properties`, groupId: props.groupId, artifactId: props.artifactId, version: props.version },
       ...(project
         ? { pomProject: { name: project.name, url: project.url, organization: project.organization, parent: project.parent } }
@@ -226,7 +233,8 @@ function fromManifest(manifest: Record<string, string>, fromName: { name: string
 }
 
 function manifestVersion(manifest: Record<string, string>): string | null {
-  return manifest['Implementation-Version'] || manifest['Bundle-Version'] || manifest['Specification-Version'] || null;
+  // Plugin-Version: Jenkins plugins (`plugins/git.jpi` carries no version in its name).
+  return manifest['Implementation-Version'] || manifest['Bundle-Version'] || manifest['Plugin-Version'] || manifest['Specification-Version'] || null;
 }
 
 function manifestLicenses(manifest: Record<string, string>): string[] {
