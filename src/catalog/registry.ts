@@ -4,6 +4,7 @@ import { apkCataloger } from './ecosystems/apk/cataloger.ts';
 import { dotnetDepsJsonCataloger, nugetLockCataloger } from './ecosystems/dotnet/cataloger.ts';
 import { dpkgCataloger } from './ecosystems/dpkg/cataloger.ts';
 import { goModCataloger, goSumCataloger } from './ecosystems/go/cataloger.ts';
+import { gradleLockfileCataloger, javaArchiveCataloger } from './ecosystems/java/cataloger.ts';
 import { npmInstalledCataloger, npmLockCataloger } from './ecosystems/npm/cataloger.ts';
 import { composerCataloger } from './ecosystems/php/cataloger.ts';
 import { pythonInstalledCataloger, pythonLockfileCataloger } from './ecosystems/python/cataloger.ts';
@@ -24,6 +25,8 @@ export const catalogers: Readonly<Record<string, Cataloger>> = Object.fromEntrie
     rubyGemspecCataloger,
     rubyGemfileLockCataloger,
     composerCataloger,
+    javaArchiveCataloger,
+    gradleLockfileCataloger,
     dotnetDepsJsonCataloger,
     nugetLockCataloger,
     rustCargoLockCataloger,
