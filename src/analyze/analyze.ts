@@ -15,6 +15,9 @@ import type { CapturePredicate, FileInspector, FileResolver, InspectorFactory, W
 import { glob } from '../layerfs/glob.ts';
 import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES, type Inspection } from '../catalog/cataloger.ts';
 import type { Package } from '../core/package.ts';
+import type { SecretFinding } from '../core/secret.ts';
+import { fileFindings, SECRETS_CATALOGER, secretsCataloger } from '../catalog/secrets/cataloger.ts';
+import { scanMetadata } from '../catalog/secrets/metadata.ts';
 import { limitsFromEnv } from '../layerfs/walk-layer.ts';
 import { attributeIntroducingLayers } from './introduced-by.ts';
 import { type LayerProgress, walkImage } from './walk-image.ts';
@@ -33,6 +36,8 @@ export interface AnalyzeOptions {
   onLayers?: (layers: { digest: string; size: number }[]) => void;
   /** Catalogers to run over the squashed filesystem; none for metadata only. */
   catalogers?: readonly Cataloger[];
+  /** Scan text files, environment, labels and history for secrets (Analysis.secrets). */
+  secrets?: boolean;
 }
 
 /** What an analysis found. */
@@ -40,25 +45,31 @@ export interface Analysis {
   metadata: ImageMetadata;
   /** Packages from every cataloger, in cataloger order. */
   packages: Package[];
+  /** Secrets found when AnalyzeOptions.secrets asked for them (files in path order, then env, labels, history); else empty. */
+  secrets: SecretFinding[];
 }
 
 /** Analyze `reference`: metadata, and packages when catalogers are given. Throws SextantError on bad input. */
 export async function analyzeImage(reference: string, options: AnalyzeOptions): Promise<Analysis> {
   const catalogers = options.catalogers ?? [];
   const capture = capturePredicate(catalogers);
+  // Secret scanning rides the walk as one more inspector; it adds no captures and no packages.
+  const inspecting = options.secrets ? [...catalogers, secretsCataloger] : catalogers;
   const opened = await openImage(reference, { platform: options.platform, insecureRegistry: options.insecureRegistry ?? false });
   try {
     if (opened.kind === 'rootfs') {
       const resolver = await openRootfs(opened.path, capture, { maxCaptureBytes: walkLimits(catalogers).maxCaptureBytes });
       const osRelease = await readOsRelease(resolver);
-      const inspect = inspectorFactory(catalogers);
+      const inspect = inspectorFactory(inspecting);
       const inspected = inspect ? await inspectRootfs(opened.path, resolver, inspect) : new Map<string, unknown>();
-      const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest: () => null, inspections: inspectionsOf(inspected, () => null) });
-      return { metadata: { ...emptyMetadata(reference, 'fs'), osRelease }, packages };
+      const inspections = inspectionsOf(inspected, () => null);
+      const packages = await runCatalogers(catalogers, { resolver, distro: osRelease, layerDigest: () => null, inspections });
+      const secrets = options.secrets ? fileFindings(inspections?.(SECRETS_CATALOGER) ?? []) : [];
+      return { metadata: { ...emptyMetadata(reference, 'fs'), osRelease }, packages, secrets };
     }
     const image = opened.image;
     options.onLayers?.(image.layers);
-    const inspect = inspectorFactory(catalogers);
+    const inspect = inspectorFactory(inspecting);
     const contents = await walkImage(image, {
       capture,
       ...(inspect ? { inspect } : {}),
@@ -114,7 +125,8 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
       provenance: provenanceFrom(statements),
       sbomAttestations: sbomStatementsFrom(statements),
     };
-    return { metadata, packages };
+    const secrets = options.secrets ? [...fileFindings(env.inspections?.(SECRETS_CATALOGER) ?? []), ...scanMetadata(metadata)] : [];
+    return { metadata, packages, secrets };
   } finally {
     await opened.close();
   }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isSextantError } from '../core/errors.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerSbom } from './commands/sbom.ts';
+import { registerSecrets } from './commands/secrets.ts';
 import { version } from './version.ts';
 
 /** Build the `sextant` program with all its commands. */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerInspect(program);
   registerSbom(program);
+  registerSecrets(program);
   return program;
 }
 
