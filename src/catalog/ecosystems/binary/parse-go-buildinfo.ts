@@ -37,7 +37,7 @@ export interface GoBuildInfo {
 }
 
 /** Outcome of reading the blob from what has arrived: need `need` bytes in all, not build info, or the strings. */
-export type InlineRead = { status: 'more'; need: number } | { status: 'bad' } | { status: 'ok'; goVersion: string; modinfo: string };
+export type InlineRead = { status: 'more'; need: number } | { status: 'bad' } | { status: 'ok'; goVersion: string; modinfo: Buffer };
 
 /** An unsigned LEB128 varint (Go's binary.Uvarint) at `at`: value and length, 'more', or null when malformed. */
 function uvarint(buf: Buffer, at: number): { value: number; length: number } | 'more' | null {
@@ -71,25 +71,25 @@ export function readInlineBuildInfo(buf: Buffer): InlineRead {
   if (buf.length < 16) return { status: 'more', need: HEADER_BYTES };
   if (!isInlineHeader(buf, 0)) return { status: 'bad' };
   let at = HEADER_BYTES;
-  const strings: string[] = [];
+  const strings: Buffer[] = [];
   for (const max of [MAX_VERSION_BYTES, MAX_MODINFO_BYTES]) {
     const len = uvarint(buf, at);
     if (len === 'more') return { status: 'more', need: at + 10 };
     if (len === null || len.value > max) return { status: 'bad' };
     const end = at + len.length + len.value;
     if (end > buf.length) return { status: 'more', need: end };
-    strings.push(buf.toString('utf8', at + len.length, end));
+    strings.push(buf.subarray(at + len.length, end));
     at = end;
   }
-  const [goVersion = '', modinfo = ''] = strings;
+  const goVersion = (strings[0] as Buffer).toString('utf8');
+  const modinfo = strings[1] as Buffer;
   // Every Go release names itself `go1.x…` (or `devel go1.x-…` for a toolchain built from source).
   if (!/^(?:go\d|devel )/.test(goVersion)) return { status: 'bad' };
   return { status: 'ok', goVersion, modinfo };
 }
 
 /** Strip the 16-byte sentinels Go wraps module info in; empty when they are not there (as Go's reader does). */
-function unwrapModinfo(raw: string): string {
-  const bytes = Buffer.from(raw, 'utf8');
+function unwrapModinfo(bytes: Buffer): string {
   if (bytes.length < 2 * SENTINEL_BYTES + 1 || bytes[bytes.length - SENTINEL_BYTES - 1] !== 0x0a) return '';
   return bytes.toString('utf8', SENTINEL_BYTES, bytes.length - SENTINEL_BYTES);
 }
