@@ -1,5 +1,5 @@
 // End-to-end: `sextant secrets` on a real layered image with secrets in files, env, labels and history.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,18 @@ describe('sextant secrets', () => {
     expect(r.stdout).toContain('label org.example.hook');
     expect(r.stdout).toContain('history 1');
     expect(r.stdout).toMatch(/6 secrets \(4 critical, 1 high, 1 medium\)/);
+    expectNoSecretIn(r.stdout);
+  });
+
+  it('scans a root filesystem directory, with no layer', async () => {
+    const root = join(dir, 'rootfs');
+    await mkdir(join(root, 'etc/app'), { recursive: true });
+    await writeFile(join(root, 'etc/app/settings.ini'), `[db]\nhost = db\npassword = ${s.password}\n`);
+    const r = await runCli(['secrets', `fs://${root}`, '--format', 'json', '-q']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { rule: 'generic-secret', severity: 'medium', title: expect.any(String), location: { path: '/etc/app/settings.ini', layer: null }, line: 3, preview: `${s.password.slice(0, 4)}*****` },
+    ]);
     expectNoSecretIn(r.stdout);
   });
 
