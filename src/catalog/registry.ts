@@ -1,6 +1,7 @@
 // The catalogers Sextant runs, by name: OS package databases first, then application ecosystems.
 import type { Cataloger } from './cataloger.ts';
 import { apkCataloger } from './ecosystems/apk/cataloger.ts';
+import { goBinaryCataloger, runtimeBinaryCataloger, rustBinaryCataloger } from './ecosystems/binary/cataloger.ts';
 import { dotnetDepsJsonCataloger, nugetLockCataloger } from './ecosystems/dotnet/cataloger.ts';
 import { dpkgCataloger } from './ecosystems/dpkg/cataloger.ts';
 import { goModCataloger, goSumCataloger } from './ecosystems/go/cataloger.ts';
@@ -32,6 +33,9 @@ export const catalogers: Readonly<Record<string, Cataloger>> = Object.fromEntrie
     rustCargoLockCataloger,
     goModCataloger,
     goSumCataloger,
+    goBinaryCataloger,
+    rustBinaryCataloger,
+    runtimeBinaryCataloger,
   ].map((c) => [c.name, c]),
 );
 
