@@ -44,6 +44,8 @@ describe('secret file inspector', () => {
   it('skips binaries by a NUL in the first bytes', () => {
     const content = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]), Buffer.from(`\n${s.github}\n`)]);
     expect(inspect(content, 4096)).toBeUndefined();
+    // However the first bytes are cut into chunks.
+    expect(inspect(Buffer.concat([Buffer.from(`${s.github}\n`), Buffer.alloc(1)]), 3)).toBeUndefined();
     expect(inspect(Buffer.from(`text\n${s.github}\n`), 4096)).toHaveLength(1);
   });
 

@@ -82,7 +82,8 @@ export class SecretFileScanner implements FileInspector {
   /** Start offsets (in the file) of findings already reported, per rule, from the previous block's overlap. */
   private seen = new Set<string>();
   private binary = false;
-  private sniffed = false;
+  /** Bytes of the file's start looked at for a NUL so far. */
+  private sniffed = 0;
   private readonly findings: FileSecret[] = [];
 
   constructor(rules: RuleSet) {
@@ -91,11 +92,15 @@ export class SecretFileScanner implements FileInspector {
 
   write(chunk: Buffer): void {
     if (this.binary) return;
-    if (!this.sniffed) {
-      this.sniffed = true;
-      if (chunk.subarray(0, SNIFF_BYTES).includes(0)) {
+    // The sniff spans chunks, however small the first ones are; nothing is scanned before it is over, since a
+    // block (256 KiB) is far longer than the sniff (8 KiB).
+    if (this.sniffed < SNIFF_BYTES) {
+      const head = chunk.subarray(0, SNIFF_BYTES - this.sniffed);
+      this.sniffed += head.length;
+      if (head.includes(0)) {
         this.binary = true;
         this.pending = [];
+        this.pendingChars = 0;
         return;
       }
     }

@@ -18,7 +18,7 @@ export function fakeChars(n: number, seed = 1, alphabet = ALNUM): string {
 }
 
 /** Fake secrets of every kind the rules know, each assembled from pieces. */
-export function fakeSecrets(seed = 1): Record<string, string> {
+export function fakeSecrets(seed = 1) {
   const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const b64 = `${ALNUM}+/`;
   const b64url = `${ALNUM}-_`;
