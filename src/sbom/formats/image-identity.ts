@@ -25,7 +25,9 @@ export function imageIdentity(image: ImageMetadata): ImageIdentity {
  */
 function ociPurl(image: ImageMetadata, name: string, tag: string | null): string | null {
   if (!image.digest) return null;
-  const last = name.replace(/[:@].*$/, '').split('/').filter(Boolean).pop()?.toLowerCase();
+  // `oci-dir:///srv/app:v2` → `app`: drop the scheme and any digest, take the last segment, drop its tag.
+  const path = name.replace(/^[a-z-]+:\/\//, '').split('@')[0] ?? '';
+  const last = path.split('/').filter(Boolean).pop()?.replace(/:.*$/, '').toLowerCase();
   if (!last) return null;
   const qualifiers: Record<string, string> = {};
   if (image.architecture) qualifiers['arch'] = image.architecture;
