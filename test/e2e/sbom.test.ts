@@ -120,6 +120,6 @@ describe('sextant sbom', () => {
   it('refuses an unknown format in one line', async () => {
     const r = await runCli(['sbom', `oci-dir://${layout}`, '--format', 'cyclonedx-xml']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('sextant: unknown format "cyclonedx-xml" (use json, list)');
+    expect(r.stderr.trim()).toBe('sextant: unknown format "cyclonedx-xml" (use json, cyclonedx, spdx, list)');
   });
 });

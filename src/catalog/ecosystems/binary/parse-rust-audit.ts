@@ -11,6 +11,8 @@ import { NeedleScanner } from './needle-scanner.ts';
 
 /** zlib headers with a 32 KiB deflate window, one per compression level class. */
 const ZLIB_HEADERS = [0x01, 0x5e, 0x9c, 0xda].map((flg) => Buffer.from([0x78, flg]));
+/** Seen in every binary linking Rust's standard library (panic locations); the `.dep-v0` search starts after it. */
+const RUST_MARKER = Buffer.from('/rustc/');
 /** Compressed bytes tried per candidate: enough for a dynamic Huffman block header and the first literals. */
 const PROBE_BYTES = 512;
 const PREFIX = '{"packages":';
@@ -109,6 +111,11 @@ export type RustAuditResult = { crates: (AuditCrate | null)[] } | { error: strin
  * the crates. Streams that grow past the limit or fail to inflate end the search with an error result.
  */
 export function rustAuditInspector(): BinaryInspector {
+  // Trying every zlib-looking byte pair of every executable is costly (inflation attempts, thrown errors), so the
+  // search starts only once the file has shown itself to be Rust: the standard library's panic locations name
+  // `/rustc/<commit>/library/…` in .rodata, and the linker places `.dep-v0` after .rodata (an orphan read-only
+  // section) or at the end (a non-allocated one).
+  let gate: NeedleScanner | null = new NeedleScanner([RUST_MARKER], RUST_MARKER.length, () => true);
   let scanner: NeedleScanner | null = new NeedleScanner(ZLIB_HEADERS, PROBE_BYTES, (view, at) => probe(view, at));
   let inflater: Unzlib | null = null;
   let parts: Buffer[] = [];
@@ -149,6 +156,12 @@ export function rustAuditInspector(): BinaryInspector {
     write(chunk) {
       if (finished || error) return;
       if (inflater) return inflate(chunk);
+      if (gate) {
+        const opened = gate.push(chunk);
+        if (!opened) return;
+        gate = null;
+        chunk = opened.rest;
+      }
       const hit = scanner?.push(chunk);
       if (hit) {
         scanner = null;
@@ -156,6 +169,7 @@ export function rustAuditInspector(): BinaryInspector {
       }
     },
     end() {
+      if (gate) return undefined;
       if (scanner) {
         const hit = scanner.finish();
         scanner = null;

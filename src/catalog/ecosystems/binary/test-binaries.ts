@@ -78,10 +78,19 @@ export function zlibJson(json: string, level = 7): Buffer {
   return deflateSync(Buffer.from(json), { level });
 }
 
+/** A path Rust's standard library embeds for panic locations (the commit is rustc's own). */
+export const RUST_PANIC_PATH = '/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/src/panicking.rs';
+
+/** A fake ELF whose body comes after Rust-looking .rodata, as `.dep-v0` does in real cargo-auditable binaries. */
+export function rustElf(body: Buffer, padding?: number, trailer?: number): Buffer {
+  return fakeElf(Buffer.concat([Buffer.from(`${RUST_PANIC_PATH}\0`), body]), padding, trailer);
+}
+
 /** Compile a tiny C program with gcc and add `json` zlib-compressed as the `.dep-v0` section with objcopy. */
 export function buildAuditableElf(dir: string, json: string): string {
   const src = join(dir, 'hello.c');
-  execFileSync('sh', ['-c', `printf 'int main(void){return 0;}\\n' > '${src}'`]);
+  // A panic-location string as Rust's standard library leaves in .rodata: the inspector's sign of a Rust binary.
+  execFileSync('sh', ['-c', `printf '%s\\n' 'const char *where = "${RUST_PANIC_PATH}";' 'int main(void){return where[0] == 0;}' > '${src}'`]);
   const exe = join(dir, 'hello');
   execFileSync('gcc', ['-O0', '-o', exe, src]);
   const section = join(dir, 'dep-v0.zlib');
