@@ -21,6 +21,9 @@ import { scanMetadata } from '../catalog/secrets/metadata.ts';
 import { limitsFromEnv } from '../layerfs/walk-layer.ts';
 import { attributeIntroducingLayers } from './introduced-by.ts';
 import { type LayerProgress, walkImage } from './walk-image.ts';
+import { readSbomDocument } from '../sbom/import/read-sbom.ts';
+import { readFile, stat } from 'node:fs/promises';
+import { SextantError } from '../core/errors.ts';
 
 /** Files `inspect` reads from the squashed view. */
 const OS_RELEASE_PATHS = new Set(['/etc/os-release', '/usr/lib/os-release']);
@@ -57,6 +60,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
   const inspecting = options.secrets ? [...catalogers, secretsCataloger] : catalogers;
   const opened = await openImage(reference, { platform: options.platform, insecureRegistry: options.insecureRegistry ?? false });
   try {
+    if (opened.kind === 'sbom') return await analyzeSbomFile(reference, opened.path);
     if (opened.kind === 'rootfs') {
       const resolver = await openRootfs(opened.path, capture, { maxCaptureBytes: walkLimits(catalogers).maxCaptureBytes });
       const osRelease = await readOsRelease(resolver);
@@ -130,6 +134,26 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
   } finally {
     await opened.close();
   }
+}
+
+/** Largest SBOM document read for `sbom://` (SBOMs of big images run to tens of MB). */
+const MAX_SBOM_FILE_BYTES = 512 * 2 ** 20;
+
+/** An analysis read from an SBOM document (`sbom://`): its packages, and the little metadata an SBOM carries. */
+async function analyzeSbomFile(reference: string, path: string): Promise<Analysis> {
+  const size = await stat(path).then(
+    (s) => (s.isFile() ? s.size : -1),
+    (err: NodeJS.ErrnoException) => {
+      throw new SextantError('NOT_FOUND', `${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
+    },
+  );
+  if (size < 0) throw new SextantError('NOT_AN_IMAGE', `${path} is not a file`);
+  if (size > MAX_SBOM_FILE_BYTES) throw new SextantError('LIMIT_EXCEEDED', `${path} is too large for an SBOM (${size} bytes)`);
+  const imported = readSbomDocument(await readFile(path), path);
+  const distro = imported.distro?.id
+    ? { id: imported.distro.id, versionId: imported.distro.versionId, prettyName: null, name: null, versionCodename: null, idLike: [], path: '' }
+    : null;
+  return { metadata: { ...emptyMetadata(reference, 'sbom'), osRelease: distro }, packages: imported.packages, secrets: [] };
 }
 
 /** Inspect `reference` and return its metadata (an analysis without catalogers). */

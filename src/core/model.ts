@@ -13,7 +13,9 @@ export type ImageRef =
       digest: string | null;
       original: string;
     }
-  | { kind: 'fs'; path: string; original: string };
+  | { kind: 'fs'; path: string; original: string }
+  /** A CycloneDX or SPDX JSON SBOM (or an in-toto statement holding one) standing in for the image. */
+  | { kind: 'sbom'; path: string; original: string };
 
 /** An OCI content descriptor (also used for Docker schema 2 media types). */
 export interface Descriptor {

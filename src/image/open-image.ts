@@ -18,15 +18,17 @@ export interface OpenOptions {
   insecureRegistry?: boolean;
 }
 
-/** An image with layers, ready to walk, or a root filesystem directory. */
+/** An image with layers, ready to walk, a root filesystem directory, or an SBOM document standing in for an image. */
 export type OpenedImage =
   | { kind: 'layered'; ref: ImageRef; image: ResolvedImage; registry: RegistryInfo | null; close(): Promise<void> }
-  | { kind: 'rootfs'; ref: Extract<ImageRef, { kind: 'fs' }>; path: string; close(): Promise<void> };
+  | { kind: 'rootfs'; ref: Extract<ImageRef, { kind: 'fs' }>; path: string; close(): Promise<void> }
+  | { kind: 'sbom'; ref: Extract<ImageRef, { kind: 'sbom' }>; path: string; close(): Promise<void> };
 
 /** Open what `reference` names. Throws SextantError for every failure a user can cause. */
 export async function openImage(reference: string | ImageRef, options: OpenOptions): Promise<OpenedImage> {
   const ref = typeof reference === 'string' ? parseReference(reference) : reference;
   if (ref.kind === 'fs') return { kind: 'rootfs', ref, path: ref.path, close: async () => {} };
+  if (ref.kind === 'sbom') return { kind: 'sbom', ref, path: ref.path, close: async () => {} };
   const { store, tag, registry, apiUrl } = await openStore(ref, options);
   try {
     const image = await resolveImage(store, ref.kind === 'registry' && ref.digest ? { digest: ref.digest } : { tag }, options.platform);
@@ -47,7 +49,7 @@ interface OpenedStore {
   apiUrl?: () => Promise<string>;
 }
 
-async function openStore(ref: Exclude<ImageRef, { kind: 'fs' }>, options: OpenOptions): Promise<OpenedStore> {
+async function openStore(ref: Exclude<ImageRef, { kind: 'fs' | 'sbom' }>, options: OpenOptions): Promise<OpenedStore> {
   switch (ref.kind) {
     case 'oci-dir':
       return { store: new OciLayoutStore(await openDirectoryFiles(ref.path)), tag: ref.tag, registry: null };

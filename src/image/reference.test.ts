@@ -27,6 +27,7 @@ describe('parseReference', () => {
     expect(parseReference('oci-dir://./layout')).toMatchObject({ kind: 'oci-dir', path: './layout', tag: null });
     expect(parseReference('oci-dir:///a/layout:v2')).toMatchObject({ kind: 'oci-dir', path: '/a/layout', tag: 'v2' });
     expect(parseReference('fs:///srv/root')).toMatchObject({ kind: 'fs', path: '/srv/root' });
+    expect(parseReference('sbom://./app.cdx.json')).toMatchObject({ kind: 'sbom', path: './app.cdx.json' });
   });
 
   it.each(['UPPER/case', 'a//b', 'ftp://x', 'archive://', 'alpine:bad tag', 'alpine@sha256:short', ''])(

@@ -1,4 +1,4 @@
-// Image reference parsing: Docker Scout's prefixes (archive://, oci-dir://, registry://, fs://) and bare names.
+// Image reference parsing: Docker Scout's prefixes (archive://, oci-dir://, registry://, fs://, sbom://) and bare names.
 import type { ImageRef } from '../core/model.ts';
 import { SextantError } from '../core/errors.ts';
 
@@ -45,10 +45,12 @@ export function parseReference(input: string): ImageRef {
       }
       case 'fs':
         return { kind: 'fs', path: requirePath(rest, original), original };
+      case 'sbom':
+        return { kind: 'sbom', path: requirePath(rest, original), original };
       case 'registry':
         return parseRegistryReference(rest, original);
       default:
-        throw new SextantError('BAD_REFERENCE', `unknown image reference prefix "${scheme[1]}://" in ${original} (use archive://, oci-dir://, registry:// or fs://)`);
+        throw new SextantError('BAD_REFERENCE', `unknown image reference prefix "${scheme[1]}://" in ${original} (use archive://, oci-dir://, registry://, fs:// or sbom://)`);
     }
   }
   return parseRegistryReference(input, original);

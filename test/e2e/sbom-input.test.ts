@@ -1,0 +1,62 @@
+// End-to-end: an SBOM file stands in for an image (`sbom://`): what Sextant writes as CycloneDX or SPDX reads back.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sbom } from '../../src/core/sbom.ts';
+import { buildImage, buildTar, indexEntry, writeOciLayout } from '../support/image-builder.ts';
+import { runCli } from '../support/cli.ts';
+
+let dir: string;
+let layout: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sextant-e2e-sbom-input-'));
+  const layer = await buildTar([
+    { name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.20.3\n' },
+    { name: 'lib/apk/db/installed', content: 'P:musl\nV:1.2.5-r0\nA:x86_64\nL:MIT\n\nP:busybox\nV:1.36.1-r29\nA:x86_64\nL:GPL-2.0-only\n' },
+    { name: 'app/node_modules/@scope/util/package.json', content: JSON.stringify({ name: '@scope/util', version: '3.0.0', license: 'ISC' }) },
+  ]);
+  const image = buildImage({ layers: [{ tar: layer }] });
+  layout = join(dir, 'layout');
+  await writeOciLayout(layout, [indexEntry(image)], image.blobs);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function sbomOf(ref: string): Promise<Sbom> {
+  const r = await runCli(['sbom', ref, '--format', 'json']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as Sbom;
+}
+
+describe('sbom:// inputs', () => {
+  it.each(['cyclonedx', 'spdx'])('reads back the packages of its own %s output', async (format) => {
+    const original = await sbomOf(`oci-dir://${layout}`);
+    const file = join(dir, `out.${format}.json`);
+    const w = await runCli(['sbom', `oci-dir://${layout}`, '--format', format, '-o', file]);
+    expect(w.code).toBe(0);
+    const again = await sbomOf(`sbom://${file}`);
+    expect(again.image).toMatchObject({ source: 'sbom', id: null, layers: [] });
+    expect(again.packages.map((p) => p.purl).sort()).toEqual(original.packages.map((p) => p.purl).sort());
+    const byName = new Map(again.packages.map((p) => [p.name, p]));
+    expect(byName.get('busybox')).toMatchObject({ type: 'apk', version: '1.36.1-r29', licenses: 'GPL-2.0-only' });
+    expect(byName.get('util')).toMatchObject({ namespace: '@scope', licenses: 'ISC' });
+  });
+
+  it('refuses files that are no SBOM, and missing ones, in one line', async () => {
+    const other = join(dir, 'other.json');
+    await writeFile(other, JSON.stringify({ hello: 'world' }));
+    for (const [ref, pattern] of [
+      [`sbom://${other}`, /is not a CycloneDX or SPDX JSON SBOM/],
+      [`sbom://${join(dir, 'missing.json')}`, /missing\.json: no such file/],
+    ] as const) {
+      const r = await runCli(['sbom', ref]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
+    }
+  });
+});
