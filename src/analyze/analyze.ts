@@ -21,6 +21,8 @@ import { scanMetadata } from '../catalog/secrets/metadata.ts';
 import { limitsFromEnv } from '../layerfs/walk-layer.ts';
 import { attributeIntroducingLayers } from './introduced-by.ts';
 import { type LayerProgress, walkImage } from './walk-image.ts';
+import type { LayerCache } from './layer-cache.ts';
+import { createHash } from 'node:crypto';
 import { readSbomDocument } from '../sbom/import/read-sbom.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { SextantError } from '../core/errors.ts';
@@ -41,6 +43,8 @@ export interface AnalyzeOptions {
   catalogers?: readonly Cataloger[];
   /** Scan text files, environment, labels and history for secrets (Analysis.secrets). */
   secrets?: boolean;
+  /** Reuse and store per-layer walk results (the layer cache); none by default. */
+  cache?: LayerCache;
 }
 
 /** What an analysis found. */
@@ -74,10 +78,12 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
     const image = opened.image;
     options.onLayers?.(image.layers);
     const inspect = inspectorFactory(inspecting);
+    const limits = walkLimits(catalogers);
     const contents = await walkImage(image, {
+      ...(options.cache ? { cache: { store: options.cache, signature: walkSignature(inspecting, limits) } } : {}),
       capture,
       ...(inspect ? { inspect } : {}),
-      limits: walkLimits(catalogers),
+      limits,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const { squashed, changes } = coalesce(contents);
@@ -159,6 +165,16 @@ async function analyzeSbomFile(reference: string, path: string): Promise<Analysi
 /** Inspect `reference` and return its metadata (an analysis without catalogers). */
 export async function inspectImage(reference: string, options: Omit<AnalyzeOptions, 'catalogers'>): Promise<ImageMetadata> {
   return (await analyzeImage(reference, options)).metadata;
+}
+
+/**
+ * What a layer's cached walk depends on: which files were kept and inspected (every cataloger's name@version,
+ * globs and size limit), and the limits. Bumping a cataloger's version changes it, so its layers are read again.
+ */
+function walkSignature(catalogers: readonly Cataloger[], limits: WalkLimits): string {
+  const parts = catalogers.map((c) => `${c.name}@${c.version}:${c.maxFileBytes ?? ''}:${c.inspect ? 'i' : ''}:${c.globs.join(',')}`);
+  parts.push(`os-release:64k`, `capture:${limits.maxCaptureBytes}`, `layer:${limits.maxLayerBytes}:${limits.maxCompressionRatio}:${limits.ratioGraceBytes}:${limits.maxEntries}`);
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
 /** The files the walk keeps in memory: os-release, and whatever the catalogers' globs name, each up to its cataloger's limit. */

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ResolvedImage } from '../image/resolve.ts';
+import type { LayerCache } from './layer-cache.ts';
 import type { CapturePredicate, InspectorFactory, LayerContents, WalkLimits } from '../layerfs/types.ts';
 import { walkLayer } from '../layerfs/walk-layer.ts';
 
@@ -27,6 +28,8 @@ export interface WalkImageOptions {
   /** Most layers walked at once; defaults to the CPU count (at least 2, since network and inflate overlap; at most 8). */
   concurrency?: number;
   onProgress?: (p: LayerProgress) => void;
+  /** Layers found here under `signature` are not read at all; layers read are stored. */
+  cache?: { store: LayerCache; signature: string };
 }
 
 /**
@@ -44,6 +47,12 @@ export async function walkImage(image: ResolvedImage, options: WalkImageOptions)
     while (!failed && next < layers.length) {
       const index = next++;
       const layer = layers[index] as (typeof layers)[number];
+      const cached = options.cache?.store.get(layer.diffId, options.cache.signature, index);
+      if (cached) {
+        results[index] = cached;
+        options.onProgress?.({ index, bytes: layer.size, total: layer.size, done: true });
+        continue;
+      }
       const stream = await image.store.openBlob(layer);
       inFlight.add(stream);
       if (options.onProgress) {
@@ -73,6 +82,8 @@ export async function walkImage(image: ResolvedImage, options: WalkImageOptions)
       } finally {
         inFlight.delete(stream);
       }
+      // Stored only once verified: walkLayer resolves only when digest, diffID and size all matched.
+      options.cache?.store.put(layer.diffId, options.cache.signature, results[index] as LayerContents);
       options.onProgress?.({ index, bytes: layer.size, total: layer.size, done: true });
     }
   };

@@ -1,6 +1,7 @@
 // The `sextant` program: wires the commands and turns every failure into one line and exit code 2.
 import { Command, CommanderError } from 'commander';
 import { isSextantError } from '../core/errors.ts';
+import { registerCache } from './commands/cache.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerSbom } from './commands/sbom.ts';
 import { registerSecrets } from './commands/secrets.ts';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   program.exitOverride();
   registerInspect(program);
+  registerCache(program);
   registerSbom(program);
   registerSecrets(program);
   return program;

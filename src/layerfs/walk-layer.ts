@@ -150,6 +150,7 @@ class LayerWalk implements TarHandler {
   private upstreamPaused = false;
   private upstreamDone = false;
   private settled = false;
+  private finalDigests: { digest: string; diffId: string } | null = null;
 
   private readonly parser: TarParser;
   private entryCount = 0;
@@ -323,7 +324,9 @@ class LayerWalk implements TarHandler {
       try {
         this.parser.end();
       } catch (err) {
-        this.fail(err);
+        // A stream that is not what the manifest named is better reported as such than as the broken tar it makes.
+        const { digest, diffId } = this.digests();
+        this.fail(this.mismatch(digest, diffId) ?? err);
         return;
       }
       this.finish();
@@ -428,19 +431,10 @@ class LayerWalk implements TarHandler {
 
   private finish(): void {
     if (this.settled) return;
-    const digest = `sha256:${this.storedHash.digest('hex')}`;
-    const diffId = `sha256:${this.tarHash.digest('hex')}`;
-    const { expectedSize, expectedDigest, expectedDiffId } = this.opts;
-    if (expectedSize !== undefined && this.storedBytes !== expectedSize) {
-      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: size mismatch: ${this.storedBytes} bytes, but its descriptor states ${expectedSize}`));
-      return;
-    }
-    if (expectedDigest !== undefined && expectedDigest !== digest) {
-      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: digest mismatch: content hashes to ${shortDigest(digest)}, expected ${shortDigest(expectedDigest)}`));
-      return;
-    }
-    if (expectedDiffId !== undefined && expectedDiffId !== diffId) {
-      this.fail(new SextantError('DIGEST_MISMATCH', `${this.label}: diffID mismatch: uncompressed tar hashes to ${shortDigest(diffId)}, expected ${shortDigest(expectedDiffId)}`));
+    const { digest, diffId } = this.digests();
+    const mismatch = this.mismatch(digest, diffId);
+    if (mismatch) {
+      this.fail(mismatch);
       return;
     }
     this.settled = true;
@@ -457,6 +451,27 @@ class LayerWalk implements TarHandler {
       uncompressedBytes: this.tarBytes,
       compression: this.compression ?? 'none',
     });
+  }
+
+  /** Both digests, computed once (a hash can be finished only once). */
+  private digests(): { digest: string; diffId: string } {
+    this.finalDigests ??= { digest: `sha256:${this.storedHash.digest('hex')}`, diffId: `sha256:${this.tarHash.digest('hex')}` };
+    return this.finalDigests;
+  }
+
+  /** The size, digest or diffID mismatch of the whole stream, if any: checked in that order. */
+  private mismatch(digest: string, diffId: string): SextantError | null {
+    const { expectedSize, expectedDigest, expectedDiffId } = this.opts;
+    if (expectedSize !== undefined && this.storedBytes !== expectedSize) {
+      return new SextantError('DIGEST_MISMATCH', `${this.label}: size mismatch: ${this.storedBytes} bytes, but its descriptor states ${expectedSize}`);
+    }
+    if (expectedDigest !== undefined && expectedDigest !== digest) {
+      return new SextantError('DIGEST_MISMATCH', `${this.label}: digest mismatch: content hashes to ${shortDigest(digest)}, expected ${shortDigest(expectedDigest)}`);
+    }
+    if (expectedDiffId !== undefined && expectedDiffId !== diffId) {
+      return new SextantError('DIGEST_MISMATCH', `${this.label}: diffID mismatch: uncompressed tar hashes to ${shortDigest(diffId)}, expected ${shortDigest(expectedDiffId)}`);
+    }
+    return null;
   }
 
   /** Settles once with `err`, destroying every stage so nothing keeps reading, waiting or holding memory. */

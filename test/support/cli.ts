@@ -1,5 +1,8 @@
 // Runs the Sextant CLI from source (Node 24 strips the types) as a child process, for end-to-end tests.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -11,11 +14,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run `sextant ...args` with extra environment; resolves when it exits (or is killed after `timeoutMs`). */
+/**
+ * Run `sextant ...args` with extra environment; resolves when it exits (or is killed after `timeoutMs`). Each run
+ * gets a fresh, empty SEXTANT_HOME (so no layer cache is shared between tests) unless `env` names one.
+ */
 export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+  const home = env.SEXTANT_HOME ?? mkdtempSync(join(tmpdir(), 'sextant-home-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', main, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, SEXTANT_HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -26,6 +33,7 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (env.SEXTANT_HOME === undefined) rmSync(home, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
   });

@@ -1,6 +1,7 @@
 // `sextant inspect IMAGE`: prints an image's metadata as a table for people or as the documented JSON.
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
+import { openLayerCache } from '../layer-cache-option.ts';
 
 /** Add `inspect` to the program. */
 export function registerInspect(program: Command): void {
@@ -12,7 +13,8 @@ export function registerInspect(program: Command): void {
     .option('--format <format>', 'output format: table or json', 'table')
     .option('--insecure-registry', 'allow plain HTTP to the registry')
     .option('-q, --quiet', 'no progress output')
-    .action(async (image: string, opts: { platform?: string; format: string; insecureRegistry?: boolean; quiet?: boolean }) => {
+    .option('--no-cache', 'read every layer, neither using nor filling the layer cache ($SEXTANT_HOME)')
+    .action(async (image: string, opts: { cache?: boolean; platform?: string; format: string; insecureRegistry?: boolean; quiet?: boolean }) => {
       if (opts.format !== 'table' && opts.format !== 'json') {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use table or json)`);
       }
@@ -23,8 +25,10 @@ export function registerInspect(program: Command): void {
         import('../output/progress.ts'),
       ]);
       const progress = await walkProgress('Reading layers', !opts.quiet);
+      const layerCache = await openLayerCache(opts);
       try {
         const metadata = await inspectImage(image, {
+          ...(layerCache ? { cache: layerCache } : {}),
           platform: opts.platform ? parsePlatform(opts.platform) : null,
           insecureRegistry: opts.insecureRegistry ?? false,
           ...(progress.active ? { onLayers: progress.onLayers, onProgress: progress.onProgress } : {}),
@@ -34,6 +38,7 @@ export function registerInspect(program: Command): void {
         else process.stdout.write((await import('../output/inspect-table.ts')).renderInspectTable(metadata));
       } finally {
         progress.stop();
+        layerCache?.close();
       }
     });
 }

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
+import { openLayerCache } from '../layer-cache-option.ts';
 import { sbomFormats } from '../../sbom/formats/registry.ts';
 import { version } from '../version.ts';
 
@@ -19,7 +20,8 @@ export function registerSbom(program: Command): void {
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: the host\'s)')
     .option('--insecure-registry', 'allow plain HTTP to the registry')
     .option('-q, --quiet', 'no progress output')
-    .action(async (image: string, opts: { format: string; output?: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
+    .option('--no-cache', 'read every layer, neither using nor filling the layer cache ($SEXTANT_HOME)')
+    .action(async (image: string, opts: { cache?: boolean; format: string; output?: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
       if (!FORMATS.includes(opts.format)) {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
       }
@@ -32,8 +34,10 @@ export function registerSbom(program: Command): void {
         import('../../sbom/assemble.ts'),
       ]);
       const progress = await walkProgress('Reading layers', !opts.quiet);
+      const layerCache = await openLayerCache(opts);
       try {
         const analysis = await analyzeImage(image, {
+          ...(layerCache ? { cache: layerCache } : {}),
           platform: opts.platform ? parsePlatform(opts.platform) : null,
           insecureRegistry: opts.insecureRegistry ?? false,
           catalogers: defaultCatalogers(),
@@ -47,6 +51,7 @@ export function registerSbom(program: Command): void {
         else process.stdout.write(text);
       } finally {
         progress.stop();
+        layerCache?.close();
       }
     });
 }

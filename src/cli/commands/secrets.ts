@@ -1,6 +1,7 @@
 // `sextant secrets IMAGE`: leaked secrets in an image's files, environment, labels and history, redacted.
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
+import { openLayerCache } from '../layer-cache-option.ts';
 import type { ImageMetadata } from '../../core/model.ts';
 import type { SecretFinding, SecretLocation } from '../../core/secret.ts';
 
@@ -14,7 +15,8 @@ export function registerSecrets(program: Command): void {
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: the host\'s)')
     .option('--insecure-registry', 'allow plain HTTP to the registry')
     .option('-q, --quiet', 'no progress output')
-    .action(async (image: string, opts: { format: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
+    .option('--no-cache', 'read every layer, neither using nor filling the layer cache ($SEXTANT_HOME)')
+    .action(async (image: string, opts: { cache?: boolean; format: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
       if (opts.format !== 'table' && opts.format !== 'json') {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use table or json)`);
       }
@@ -24,8 +26,10 @@ export function registerSecrets(program: Command): void {
         import('../output/progress.ts'),
       ]);
       const progress = await walkProgress('Reading layers', !opts.quiet);
+      const layerCache = await openLayerCache(opts);
       try {
         const analysis = await analyzeImage(image, {
+          ...(layerCache ? { cache: layerCache } : {}),
           platform: opts.platform ? parsePlatform(opts.platform) : null,
           insecureRegistry: opts.insecureRegistry ?? false,
           secrets: true,
@@ -37,6 +41,7 @@ export function registerSecrets(program: Command): void {
         else process.stdout.write(await renderSecretTable(analysis.secrets, analysis.metadata));
       } finally {
         progress.stop();
+        layerCache?.close();
       }
     });
 }
