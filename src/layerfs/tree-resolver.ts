@@ -13,6 +13,7 @@ export type ContentReader = (rec: FileRecord) => Promise<Buffer | undefined>;
  * outside it; `read` supplies content for regular files once the path is resolved.
  */
 export class TreeResolver implements FileResolver {
+  private listing: FileRecord[] | null = null;
   private readonly tree: FileTree;
   private readonly read: ContentReader;
   private readonly lookup: PathLookup;
@@ -60,7 +61,8 @@ export class TreeResolver implements FileResolver {
       // `/a/**` and `/a/b/*` from one `{…}` pattern would walk `/a/b` twice.
       if (seenBases.has(base)) continue;
       seenBases.add(base);
-      for (const rec of this.tree.walk(base)) {
+      // Whole-tree patterns (`**/package.json`) are many per analysis: they share one listing of the tree.
+      for (const rec of base === '/' ? this.all() : this.tree.walk(base)) {
         if (compiled.test(rec.path)) out.push(rec);
       }
     }
@@ -71,6 +73,12 @@ export class TreeResolver implements FileResolver {
 
   /** Every record in path order (`comparePaths`), the root excluded. */
   files(): Iterable<FileRecord> {
-    return this.tree.walk('/');
+    return this.all();
+  }
+
+  /** The tree listed once: a resolver serves a finished tree, which does not change under it. */
+  private all(): readonly FileRecord[] {
+    this.listing ??= [...this.tree.walk('/')];
+    return this.listing;
   }
 }
