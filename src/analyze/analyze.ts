@@ -1,17 +1,17 @@
 // Image analysis: open an image, walk its layers once, and produce its metadata (config, os-release,
 // attestations) and, with catalogers, its packages.
-import type { AttestationStatement, ImageMetadata, Platform } from '../core/model.ts';
+import type { AttestationStatement, ImageMetadata, OsRelease, Platform } from '../core/model.ts';
 import { readOsRelease } from '../catalog/distro.ts';
 import { isStatementLayer, parseAttestationLayer, provenanceFrom, sbomStatementsFrom } from '../image/attestations.ts';
 import { parseDescriptor } from '../image/descriptor.ts';
 import { historyForLayers, splitEnv } from '../image/image-config.ts';
 import { parseJsonObject } from '../image/json.ts';
-import { openImage } from '../image/open-image.ts';
+import { type OpenedImage, openImage } from '../image/open-image.ts';
 import type { ResolvedImage } from '../image/resolve.ts';
 import { coalesce } from '../layerfs/coalesce.ts';
 import { createImageResolver } from '../layerfs/image-resolver.ts';
 import { inspectRootfs, openRootfs } from '../layerfs/rootfs-resolver.ts';
-import type { CapturePredicate, FileInspector, FileResolver, InspectorFactory, WalkLimits } from '../layerfs/types.ts';
+import type { CapturePredicate, FileInspector, FileResolver, InspectorFactory, LayerChanges, LayerContents, WalkLimits } from '../layerfs/types.ts';
 import { glob } from '../layerfs/glob.ts';
 import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES, type Inspection } from '../catalog/cataloger.ts';
 import type { Package } from '../core/package.ts';
@@ -45,6 +45,8 @@ export interface AnalyzeOptions {
   secrets?: boolean;
   /** Reuse and store per-layer walk results (the layer cache); none by default. */
   cache?: LayerCache;
+  /** Take the packages of an SPDX SBOM attestation, when the image has one, instead of cataloging (no layer is read). */
+  useAttestations?: boolean;
 }
 
 /** What an analysis found. */
@@ -76,6 +78,16 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
       return { metadata: { ...emptyMetadata(reference, 'fs'), osRelease }, packages, secrets };
     }
     const image = opened.image;
+    if (options.useAttestations) {
+      // An SBOM the build attested stands in for cataloging, and no layer is read.
+      const statements = await readAttestations(image);
+      const attested = sbomStatementsFrom(statements);
+      if (attested.length > 0) {
+        const packages = attested.flatMap((s) => readSbomDocument(Buffer.from(JSON.stringify(s.predicate)), `the SBOM attestation in layer ${s.layerDigest}`).packages);
+        const metadata = imageMetadata(reference, opened, statements, null, null, null);
+        return { metadata, packages, secrets: options.secrets ? scanMetadata(metadata) : [] };
+      }
+    }
     options.onLayers?.(image.layers);
     const inspect = inspectorFactory(inspecting);
     const limits = walkLimits(catalogers);
@@ -89,8 +101,6 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
     const { squashed, changes } = coalesce(contents);
     const resolver: FileResolver = createImageResolver(squashed);
     const statements = await readAttestations(image);
-    const c = image.config;
-    const history = historyForLayers(c.history, image.layers.length);
     const osRelease = await readOsRelease(resolver);
     const layerDigest = (path: string): string | null => {
       const layer = resolver.lstat(path)?.layer;
@@ -99,47 +109,68 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
     const env: CatalogEnv = { resolver, distro: osRelease, layerDigest, inspections: inspectionsOf(squashed.inspected, layerDigest) };
     const packages = await runCatalogers(catalogers, env);
     await attributeIntroducingLayers(packages, catalogers, contents, image.layers.map((l) => l.diffId), env);
-    const metadata: ImageMetadata = {
-      reference,
-      source: opened.ref.kind,
-      id: image.configDescriptor.digest,
-      digest: image.manifestDigest,
-      manifestMediaType: image.manifestMediaType,
-      indexDigest: image.indexDigest,
-      created: c.created,
-      architecture: c.architecture,
-      variant: c.variant,
-      os: c.os,
-      osRelease,
-      ports: c.exposedPorts,
-      env: splitEnv(c.env),
-      labels: c.labels,
-      user: c.user,
-      entrypoint: c.entrypoint,
-      cmd: c.cmd,
-      workingDir: c.workingDir,
-      stopSignal: c.stopSignal,
-      layers: image.layers.map((l, i) => ({
-        // The walk knows the stored digest even where the source could not name it up front.
-        digest: contents[i]?.digest ?? l.digest,
-        diffId: l.diffId,
-        size: l.size,
-        mediaType: l.mediaType,
-        createdBy: history[i]?.createdBy ?? null,
-        created: history[i]?.created ?? null,
-        changes: changes[i] ? { added: changes[i].added.length, changed: changes[i].changed.length, removed: changes[i].removed.length } : null,
-      })),
-      history: c.history,
-      size: image.layers.reduce((n, l) => n + l.size, 0),
-      registry: opened.registry,
-      provenance: provenanceFrom(statements),
-      sbomAttestations: sbomStatementsFrom(statements),
-    };
+    const metadata = imageMetadata(reference, opened, statements, osRelease, contents, changes);
     const secrets = options.secrets ? [...fileFindings(env.inspections?.(SECRETS_CATALOGER) ?? []), ...scanMetadata(metadata)] : [];
     return { metadata, packages, secrets };
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * The metadata of a layered image: config, platform, os-release, layers (with what each changed, when walked),
+ * registry and attestations. `contents` and `changes` are null when no layer was read.
+ */
+function imageMetadata(
+  reference: string,
+  opened: Extract<OpenedImage, { kind: 'layered' }>,
+  statements: AttestationStatement[],
+  osRelease: OsRelease | null,
+  contents: readonly LayerContents[] | null,
+  changes: readonly LayerChanges[] | null,
+): ImageMetadata {
+  const image = opened.image;
+  const c = image.config;
+  const history = historyForLayers(c.history, image.layers.length);
+  return {
+    reference,
+    source: opened.ref.kind,
+    id: image.configDescriptor.digest,
+    digest: image.manifestDigest,
+    manifestMediaType: image.manifestMediaType,
+    indexDigest: image.indexDigest,
+    created: c.created,
+    architecture: c.architecture,
+    variant: c.variant,
+    os: c.os,
+    osRelease,
+    ports: c.exposedPorts,
+    env: splitEnv(c.env),
+    labels: c.labels,
+    user: c.user,
+    entrypoint: c.entrypoint,
+    cmd: c.cmd,
+    workingDir: c.workingDir,
+    stopSignal: c.stopSignal,
+    layers: image.layers.map((l, i) => {
+      const changed = changes?.[i];
+      return {
+        // The walk knows the stored digest even where the source could not name it up front.
+        digest: contents?.[i]?.digest ?? l.digest,
+        diffId: l.diffId,
+        size: l.size,
+        mediaType: l.mediaType,
+        createdBy: history[i]?.createdBy ?? null,
+        created: history[i]?.created ?? null,
+        changes: changed ? { added: changed.added.length, changed: changed.changed.length, removed: changed.removed.length } : null,
+      };
+    }),
+    history: c.history,
+    size: image.layers.reduce((n, l) => n + l.size, 0),
+    registry: opened.registry,
+    provenance: provenanceFrom(statements),
+    sbomAttestations: sbomStatementsFrom(statements),
+  };
 }
 
 /** Largest SBOM document read for `sbom://` (SBOMs of big images run to tens of MB). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sbom } from '../../src/core/sbom.ts';
-import { buildImage, buildTar, indexEntry, writeOciLayout } from '../support/image-builder.ts';
+import { buildAttestation, buildImage, buildIndex, buildTar, indexEntry, writeOciLayout } from '../support/image-builder.ts';
 import { runCli } from '../support/cli.ts';
 
 let dir: string;
@@ -26,8 +26,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function sbomOf(ref: string): Promise<Sbom> {
-  const r = await runCli(['sbom', ref, '--format', 'json']);
+async function sbomOf(ref: string, extra: string[] = []): Promise<Sbom> {
+  const r = await runCli(['sbom', ref, '--format', 'json', ...extra]);
   if (r.code !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as Sbom;
 }
@@ -44,6 +44,27 @@ describe('sbom:// inputs', () => {
     const byName = new Map(again.packages.map((p) => [p.name, p]));
     expect(byName.get('busybox')).toMatchObject({ type: 'apk', version: '1.36.1-r29', licenses: 'GPL-2.0-only' });
     expect(byName.get('util')).toMatchObject({ namespace: '@scope', licenses: 'ISC' });
+  });
+
+  it('takes an attested SPDX SBOM with --use-attestations, reading no layer', async () => {
+    const layer = await buildTar([{ name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.20.3\n' }]);
+    const image = buildImage({ layers: [{ tar: layer }] });
+    const spdx = {
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      packages: [{ SPDXID: 'SPDXRef-1', name: 'openssl', versionInfo: '3.3.2-r0', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/openssl@3.3.2-r0?arch=x86_64' }] }],
+    };
+    const att = buildAttestation(image, [{ predicateType: 'https://spdx.dev/Document', predicate: spdx }]);
+    const index = buildIndex([indexEntry(image), att.entry]);
+    const path = join(dir, 'attested');
+    await writeOciLayout(path, [{ mediaType: index.mediaType, digest: index.digest, size: index.size }], [index, ...image.blobs, ...att.blobs]);
+    // The layer is unreadable: only an analysis that reads no layer can succeed.
+    await writeFile(join(path, 'blobs/sha256', image.layers[0]!.digest.slice(7)), 'garbage');
+    const attested = await sbomOf(`oci-dir://${path}`, ['--use-attestations']);
+    expect(attested.packages.map((p) => p.purl)).toEqual(['pkg:apk/alpine/openssl@3.3.2-r0?arch=x86_64']);
+    expect(attested.image.digest).toBe(image.manifest.digest);
+    const r = await runCli(['sbom', `oci-dir://${path}`]);
+    expect(r.code).toBe(2);
   });
 
   it('refuses files that are no SBOM, and missing ones, in one line', async () => {

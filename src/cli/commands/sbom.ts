@@ -19,9 +19,10 @@ export function registerSbom(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: the host\'s)')
     .option('--insecure-registry', 'allow plain HTTP to the registry')
+    .option('--use-attestations', 'take the SPDX SBOM the image\'s build attested, when there is one, instead of cataloging')
     .option('-q, --quiet', 'no progress output')
     .option('--no-cache', 'read every layer, neither using nor filling the layer cache ($SEXTANT_HOME)')
-    .action(async (image: string, opts: { cache?: boolean; format: string; output?: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
+    .action(async (image: string, opts: { cache?: boolean; useAttestations?: boolean; format: string; output?: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
       if (!FORMATS.includes(opts.format)) {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
       }
@@ -41,6 +42,7 @@ export function registerSbom(program: Command): void {
           platform: opts.platform ? parsePlatform(opts.platform) : null,
           insecureRegistry: opts.insecureRegistry ?? false,
           catalogers: defaultCatalogers(),
+          useAttestations: opts.useAttestations ?? false,
           ...(progress.active ? { onLayers: progress.onLayers, onProgress: progress.onProgress } : {}),
         });
         progress.stop();
