@@ -13,6 +13,10 @@ export type PackageType =
   | 'gem'
   | 'composer'
   | 'nuget'
+  | 'conda'
+  | 'pub'
+  | 'hex'
+  | 'swift'
   | 'generic';
 
 /** A file in the image that declares a package, and the layer that wrote it. */

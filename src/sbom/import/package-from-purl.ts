@@ -2,7 +2,7 @@
 import { PackageURL } from 'packageurl-js';
 import type { Location, Package, PackageType } from '../../core/package.ts';
 
-const KNOWN_TYPES = new Set<PackageType>(['deb', 'apk', 'rpm', 'npm', 'pypi', 'maven', 'golang', 'cargo', 'gem', 'composer', 'nuget', 'generic']);
+const KNOWN_TYPES = new Set<PackageType>(['deb', 'apk', 'rpm', 'npm', 'pypi', 'maven', 'golang', 'cargo', 'gem', 'composer', 'nuget', 'conda', 'pub', 'hex', 'swift', 'generic']);
 
 /** What an SBOM entry says beside its purl. */
 export interface EntryFacts {
