@@ -14,6 +14,7 @@ let root: string;
 
 interface NpmLsNode {
   version?: string;
+  extraneous?: boolean;
   dependencies?: Record<string, NpmLsNode>;
 }
 
@@ -54,8 +55,9 @@ describe('npm accuracy against npm ls', () => {
     const npm = sbom.packages.filter((p) => p.type === 'npm' && p.name !== 'accuracy-app');
     const found = new Set(npm.map((p) => `${p.namespace ? `${p.namespace}/` : ''}${p.name}@${p.version}`));
     expect([...found].sort()).toEqual([...truth].sort());
-    // Direct means the copy the app's package.json resolves to: top-level name@version, not nested copies.
-    const direct = new Set(Object.entries(ls.dependencies ?? {}).map(([name, node]) => `${name}@${node.version}`));
+    // Direct means the copy the app's package.json resolves to: top-level name@version, not nested copies, and
+    // not the extraneous packages npm ls also lists at the top (installed, but asked for by nothing).
+    const direct = new Set(Object.entries(ls.dependencies ?? {}).filter(([, node]) => !node.extraneous).map(([name, node]) => `${name}@${node.version}`));
     for (const p of npm) {
       const id = `${p.namespace ? `${p.namespace}/` : ''}${p.name}@${p.version}`;
       expect([id, p.direct]).toEqual([id, direct.has(id)]);
