@@ -1,6 +1,10 @@
 // The catalogers Sextant runs, by name: OS package databases first, then application ecosystems.
 import type { Cataloger } from './cataloger.ts';
 import { apkCataloger } from './ecosystems/apk/cataloger.ts';
+import { condaMetaCataloger } from './ecosystems/conda/cataloger.ts';
+import { dartPubspecLockCataloger } from './ecosystems/dart/cataloger.ts';
+import { hexMixLockCataloger } from './ecosystems/hex/cataloger.ts';
+import { swiftPackageResolvedCataloger } from './ecosystems/swift/cataloger.ts';
 import { goBinaryCataloger, runtimeBinaryCataloger, rustBinaryCataloger } from './ecosystems/binary/cataloger.ts';
 import { dotnetDepsJsonCataloger, nugetLockCataloger } from './ecosystems/dotnet/cataloger.ts';
 import { dpkgCataloger } from './ecosystems/dpkg/cataloger.ts';
@@ -33,6 +37,10 @@ export const catalogers: Readonly<Record<string, Cataloger>> = Object.fromEntrie
     rustCargoLockCataloger,
     goModCataloger,
     goSumCataloger,
+    condaMetaCataloger,
+    dartPubspecLockCataloger,
+    hexMixLockCataloger,
+    swiftPackageResolvedCataloger,
     goBinaryCataloger,
     rustBinaryCataloger,
     runtimeBinaryCataloger,
