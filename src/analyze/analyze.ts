@@ -84,15 +84,25 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
       const attested = sbomStatementsFrom(statements);
       if (attested.length > 0) {
         const packages = attested.flatMap((s) => readSbomDocument(Buffer.from(JSON.stringify(s.predicate)), `the SBOM attestation in layer ${s.layerDigest}`).packages);
-        const metadata = imageMetadata(reference, opened, statements, null, null, null);
+        const metadata = imageMetadata(reference, opened, statements, null, null);
         return { metadata, packages, secrets: options.secrets ? scanMetadata(metadata) : [] };
       }
     }
+    const limits = walkLimits(catalogers);
+    const signature = walkSignature(inspecting, limits);
+    // The same image analysed the same way before: its result stands, and not even the layer cache is read.
+    const analysisKey = createHash('sha256').update(`${image.manifestDigest}\n${signature}\n${catalogers.map((c) => `${c.name}@${c.version}`).join(',')}`).digest('hex');
+    const cachedAnalysis = options.cache?.getAnalysis(analysisKey) as CachedAnalysis | undefined;
+    if (cachedAnalysis) {
+      const statements = await readAttestations(image);
+      const metadata = imageMetadata(reference, opened, statements, cachedAnalysis.osRelease, cachedAnalysis.facts);
+      const secrets = options.secrets ? [...cachedAnalysis.fileSecrets, ...scanMetadata(metadata)] : [];
+      return { metadata, packages: cachedAnalysis.packages, secrets };
+    }
     options.onLayers?.(image.layers);
     const inspect = inspectorFactory(inspecting);
-    const limits = walkLimits(catalogers);
     const contents = await walkImage(image, {
-      ...(options.cache ? { cache: { store: options.cache, signature: walkSignature(inspecting, limits) } } : {}),
+      ...(options.cache ? { cache: { store: options.cache, signature } } : {}),
       capture,
       ...(inspect ? { inspect } : {}),
       limits,
@@ -109,25 +119,49 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
     const env: CatalogEnv = { resolver, distro: osRelease, layerDigest, inspections: inspectionsOf(squashed.inspected, layerDigest) };
     const packages = await runCatalogers(catalogers, env);
     await attributeIntroducingLayers(packages, catalogers, contents, image.layers.map((l) => l.diffId), env);
-    const metadata = imageMetadata(reference, opened, statements, osRelease, contents, changes);
-    const secrets = options.secrets ? [...fileFindings(env.inspections?.(SECRETS_CATALOGER) ?? []), ...scanMetadata(metadata)] : [];
+    const facts = layerFacts(contents, changes);
+    const metadata = imageMetadata(reference, opened, statements, osRelease, facts);
+    const fileSecrets = options.secrets ? fileFindings(env.inspections?.(SECRETS_CATALOGER) ?? []) : [];
+    options.cache?.putAnalysis(analysisKey, { osRelease, facts, packages, fileSecrets } satisfies CachedAnalysis);
+    const secrets = options.secrets ? [...fileSecrets, ...scanMetadata(metadata)] : [];
     return { metadata, packages, secrets };
   } finally {
     await opened.close();
   }
 }
 
+/** What walking a layer taught about it: its stored digest, and how many paths it added, changed and removed. */
+interface LayerFacts {
+  digest: string;
+  changes: { added: number; changed: number; removed: number } | null;
+}
+
+/** Layer facts from a walk and its coalescing. */
+function layerFacts(contents: readonly LayerContents[], changes: readonly LayerChanges[]): LayerFacts[] {
+  return contents.map((c, i) => {
+    const ch = changes[i];
+    return { digest: c.digest, changes: ch ? { added: ch.added.length, changed: ch.changed.length, removed: ch.removed.length } : null };
+  });
+}
+
+/** An analysis as the cache keeps it for a whole image: what the walk and the catalogers found. */
+interface CachedAnalysis {
+  osRelease: OsRelease | null;
+  facts: LayerFacts[];
+  packages: Package[];
+  fileSecrets: SecretFinding[];
+}
+
 /**
  * The metadata of a layered image: config, platform, os-release, layers (with what each changed, when walked),
- * registry and attestations. `contents` and `changes` are null when no layer was read.
+ * registry and attestations. `facts` is null when no layer was read.
  */
 function imageMetadata(
   reference: string,
   opened: Extract<OpenedImage, { kind: 'layered' }>,
   statements: AttestationStatement[],
   osRelease: OsRelease | null,
-  contents: readonly LayerContents[] | null,
-  changes: readonly LayerChanges[] | null,
+  facts: readonly LayerFacts[] | null,
 ): ImageMetadata {
   const image = opened.image;
   const c = image.config;
@@ -152,19 +186,16 @@ function imageMetadata(
     cmd: c.cmd,
     workingDir: c.workingDir,
     stopSignal: c.stopSignal,
-    layers: image.layers.map((l, i) => {
-      const changed = changes?.[i];
-      return {
-        // The walk knows the stored digest even where the source could not name it up front.
-        digest: contents?.[i]?.digest ?? l.digest,
-        diffId: l.diffId,
-        size: l.size,
-        mediaType: l.mediaType,
-        createdBy: history[i]?.createdBy ?? null,
-        created: history[i]?.created ?? null,
-        changes: changed ? { added: changed.added.length, changed: changed.changed.length, removed: changed.removed.length } : null,
-      };
-    }),
+    layers: image.layers.map((l, i) => ({
+      // The walk knows the stored digest even where the source could not name it up front.
+      digest: facts?.[i]?.digest ?? l.digest,
+      diffId: l.diffId,
+      size: l.size,
+      mediaType: l.mediaType,
+      createdBy: history[i]?.createdBy ?? null,
+      created: history[i]?.created ?? null,
+      changes: facts?.[i]?.changes ?? null,
+    })),
     history: c.history,
     size: image.layers.reduce((n, l) => n + l.size, 0),
     registry: opened.registry,

@@ -1,5 +1,6 @@
 // The layer cache: each layer's walk results (file index, kept files, inspector findings) stored in SQLite under
-// its diffID and the signature of what was asked of the walk, so layers seen before are never read again.
+// its diffID and the signature of what was asked of the walk, so layers seen before are never read again; and
+// whole-image analyses by manifest digest, so an image analysed before is answered at once.
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ const FORMAT = 1;
 export interface CacheUsage {
   path: string;
   layers: number;
+  /** Whole-image analyses kept (answers for images analysed before with the same catalogers). */
+  images: number;
   bytes: number;
   oldestUse: string | null;
 }
@@ -45,7 +48,9 @@ export class LayerCache {
         CREATE TABLE IF NOT EXISTS layers (
           diff_id TEXT NOT NULL, signature TEXT NOT NULL, format INTEGER NOT NULL,
           data BLOB NOT NULL, bytes INTEGER NOT NULL, created_at TEXT NOT NULL, used_at TEXT NOT NULL,
-          PRIMARY KEY (diff_id, signature));`);
+          PRIMARY KEY (diff_id, signature));
+        CREATE TABLE IF NOT EXISTS analyses (
+          key TEXT PRIMARY KEY, format INTEGER NOT NULL, data BLOB NOT NULL, bytes INTEGER NOT NULL, used_at TEXT NOT NULL);`);
       return new LayerCache(path, db);
     } catch (err) {
       throw new SextantError('CORRUPT', `cannot open the layer cache ${path}: ${(err as Error).message}`, { cause: err });
@@ -82,14 +87,40 @@ export class LayerCache {
       .run(diffId, signature, FORMAT, data, data.length, now, now);
   }
 
+  /**
+   * A whole image's analysis stored under `key` (the manifest digest and what was asked), or undefined. Images
+   * are content-addressed, so an analysis of the same manifest by the same catalogers is the same analysis.
+   */
+  getAnalysis(key: string): unknown {
+    const row = this.db.prepare('SELECT data FROM analyses WHERE key = ? AND format = ?').get(key, FORMAT) as { data: Uint8Array } | undefined;
+    if (!row) return undefined;
+    try {
+      const value = deserialize(zstdDecompressSync(row.data)) as unknown;
+      this.db.prepare('UPDATE analyses SET used_at = ? WHERE key = ?').run(new Date().toISOString(), key);
+      return value;
+    } catch {
+      this.db.prepare('DELETE FROM analyses WHERE key = ?').run(key);
+      return undefined;
+    }
+  }
+
+  /** Store a whole image's analysis. */
+  putAnalysis(key: string, value: unknown): void {
+    const data = zstdCompressSync(serialize(value));
+    this.db.prepare('INSERT OR REPLACE INTO analyses (key, format, data, bytes, used_at) VALUES (?, ?, ?, ?, ?)').run(key, FORMAT, data, data.length, new Date().toISOString());
+  }
+
   /** Rows and bytes held. */
   usage(): CacheUsage {
-    const row = this.db.prepare('SELECT COUNT(*) AS layers, COALESCE(SUM(bytes), 0) AS bytes, MIN(used_at) AS oldest FROM layers').get() as {
-      layers: number;
-      bytes: number;
-      oldest: string | null;
+    const layers = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS bytes, MIN(used_at) AS oldest FROM layers').get() as { n: number; bytes: number; oldest: string | null };
+    const images = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS bytes FROM analyses').get() as { n: number; bytes: number };
+    return {
+      path: this.path,
+      layers: Number(layers.n),
+      images: Number(images.n),
+      bytes: Number(layers.bytes) + Number(images.bytes),
+      oldestUse: layers.oldest,
     };
-    return { path: this.path, layers: Number(row.layers), bytes: Number(row.bytes), oldestUse: row.oldest };
   }
 
   /** Remove rows last used before `before` (all rows when undefined) and rows of older formats; returns how many. */
@@ -97,6 +128,8 @@ export class LayerCache {
     const result = before
       ? this.db.prepare('DELETE FROM layers WHERE used_at < ? OR format != ?').run(before.toISOString(), FORMAT)
       : this.db.prepare('DELETE FROM layers').run();
+    if (before) this.db.prepare('DELETE FROM analyses WHERE used_at < ? OR format != ?').run(before.toISOString(), FORMAT);
+    else this.db.prepare('DELETE FROM analyses').run();
     this.db.exec('VACUUM');
     return Number(result.changes);
   }

@@ -24,9 +24,13 @@ async function sbom(ref: string, extra: string[] = []): Promise<{ code: number |
   return { code: r.code, sbom: r.code === 0 ? (JSON.parse(r.stdout) as Sbom) : null, stderr: r.stderr };
 }
 
-async function cachedLayers(): Promise<number> {
+async function cacheUsage(): Promise<{ layers: number; images: number }> {
   const r = await runCli(['cache', 'df', '--format', 'json'], { SEXTANT_HOME: home });
-  return (JSON.parse(r.stdout) as { layers: number }).layers;
+  return JSON.parse(r.stdout) as { layers: number; images: number };
+}
+
+async function cachedLayers(): Promise<number> {
+  return (await cacheUsage()).layers;
 }
 
 beforeAll(async () => {
@@ -49,7 +53,7 @@ describe('layer cache', () => {
     const path = await layout('first', first);
     const cold = await sbom(`oci-dir://${path}`);
     expect(cold.code).toBe(0);
-    expect(await cachedLayers()).toBe(2);
+    expect(await cacheUsage()).toMatchObject({ layers: 2, images: 1 });
     // Make every layer blob unreadable: only a run that reads no layer can still succeed.
     for (const l of first.layers) await writeFile(join(path, 'blobs/sha256', l.digest.slice(7)), 'garbage');
     const warm = await sbom(`oci-dir://${path}`);
@@ -78,7 +82,7 @@ describe('layer cache', () => {
     expect(await cachedLayers()).toBe(kept);
     const all = await runCli(['cache', 'prune'], { SEXTANT_HOME: home });
     expect(all.stdout).toBe(`removed ${kept} cached layers\n`);
-    expect(await cachedLayers()).toBe(0);
+    expect(await cacheUsage()).toMatchObject({ layers: 0, images: 0 });
     const bad = await runCli(['cache', 'prune', '--older-than', 'soon'], { SEXTANT_HOME: home });
     expect(bad).toMatchObject({ code: 2, stderr: 'sextant: --older-than wants a number of days, not "soon"\n' });
   });

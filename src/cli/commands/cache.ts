@@ -17,7 +17,7 @@ export function registerCache(program: Command): void {
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(usage, null, 2)}\n`);
         else if (opts.format === 'table') {
           const { formatBytes } = await import('../output/inspect-table.ts');
-          process.stdout.write(`${usage.path}\n${usage.layers} layers, ${formatBytes(usage.bytes)}${usage.oldestUse ? `, least recently used ${usage.oldestUse}` : ''}\n`);
+          process.stdout.write(`${usage.path}\n${usage.layers} layers, ${usage.images} image analyses, ${formatBytes(usage.bytes)}${usage.oldestUse ? `, least recently used ${usage.oldestUse}` : ''}\n`);
         } else throw new SextantError('USAGE', `unknown format "${opts.format}" (use table or json)`);
       } finally {
         store.close();
