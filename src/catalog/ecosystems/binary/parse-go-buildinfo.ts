@@ -2,9 +2,7 @@
 // inline format (Go version, module info), parsing module info, and the packages it names.
 import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
-import { makePurl } from '../../purl.ts';
-import { splitModulePath } from '../go/go-module.ts';
+import { goModulePackage } from '../go/go-module.ts';
 import type { BinaryInspector } from './elf.ts';
 import { NeedleScanner } from './needle-scanner.ts';
 
@@ -211,27 +209,9 @@ export function goBuildInfoInspector(): BinaryInspector {
   };
 }
 
-/** A golang Package at `path`@`version`. */
+/** A golang Package at `path`@`version` with the binary's GOARCH (directness is not recorded in binaries). */
 function goPackage(path: string, version: string, metadata: Record<string, unknown>, arch: string | null, ctx: ParseContext): Package {
-  const { namespace, name } = splitModulePath(path);
-  return {
-    type: 'golang',
-    namespace,
-    name,
-    version,
-    purl: makePurl({ type: 'golang', namespace, name, version }),
-    authors: [],
-    description: null,
-    licenses: NOASSERTION,
-    size: null,
-    locations: [ctx.location],
-    direct: null,
-    dependsOn: [],
-    source: null,
-    arch,
-    foundBy: ctx.foundBy,
-    metadata,
-  };
+  return { ...goModulePackage(path, version, null, metadata, ctx), arch };
 }
 
 // Replacement targets that are directories (Go writes their version as `(devel)` or leaves it empty).
