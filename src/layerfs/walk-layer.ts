@@ -291,7 +291,8 @@ class LayerWalk implements TarHandler {
       const chunk = this.queue.shift() as Buffer;
       budget -= chunk.length;
       this.queued -= chunk.length;
-      this.tarHash.update(chunk);
+      // An uncompressed layer's tar is its stored bytes, already hashed as they came in: hashing twice is waste.
+      if (this.compression !== 'none') this.tarHash.update(chunk);
       this.tarBytes += chunk.length;
       if (this.tarBytes > limits.maxLayerBytes) {
         this.fail(new SextantError('LIMIT_EXCEEDED', `${this.label}: expands beyond the layer size limit of ${limits.maxLayerBytes} bytes (SEXTANT_MAX_LAYER_BYTES)`));
@@ -455,7 +456,10 @@ class LayerWalk implements TarHandler {
 
   /** Both digests, computed once (a hash can be finished only once). */
   private digests(): { digest: string; diffId: string } {
-    this.finalDigests ??= { digest: `sha256:${this.storedHash.digest('hex')}`, diffId: `sha256:${this.tarHash.digest('hex')}` };
+    if (this.finalDigests === null) {
+      const digest = `sha256:${this.storedHash.digest('hex')}`;
+      this.finalDigests = { digest, diffId: this.compression === 'none' ? digest : `sha256:${this.tarHash.digest('hex')}` };
+    }
     return this.finalDigests;
   }
 
