@@ -2,11 +2,11 @@
 // strings their executables embed: which files to read, the byte pattern to look for, and the packages found.
 import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
 import { baseName, isExecutable } from './elf.ts';
 import type { BinaryInspector } from './elf.ts';
 import { NeedleScanner } from './needle-scanner.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /** What a runtime inspector keeps: the runtime, its version, and the classifier that recognised it. */
 export interface RuntimeVersion {
@@ -129,22 +129,14 @@ export function runtimeInspector(path: string, mode: number): BinaryInspector | 
  * bare install, so they follow the generic convention with the runtime's common name.
  */
 export function runtimePackage(found: RuntimeVersion, ctx: ParseContext, extra: Record<string, unknown> = {}): Package {
-  return {
-    type: 'generic',
-    namespace: null,
-    name: found.name,
-    version: found.version,
-    purl: makePurl({ type: 'generic', name: found.name, version: found.version }),
-    authors: [],
-    description: null,
-    licenses: NOASSERTION,
-    size: null,
-    locations: [ctx.location],
-    direct: null,
-    dependsOn: [],
-    source: null,
-    arch: null,
-    foundBy: ctx.foundBy,
-    metadata: { classifier: found.classifier, ...(found.fullVersion ? { fullVersion: found.fullVersion } : {}), ...extra },
-  };
+  return buildPackage(
+    {
+      type: 'generic',
+      name: found.name,
+      version: found.version,
+      purl: makePurl({ type: 'generic', name: found.name, version: found.version }),
+      metadata: { classifier: found.classifier, ...(found.fullVersion ? { fullVersion: found.fullVersion } : {}), ...extra },
+    },
+    ctx,
+  );
 }

@@ -2,8 +2,8 @@
 import type { ParseContext } from '../../cataloger.ts';
 import { SextantError } from '../../../core/errors.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 type Json = Record<string, unknown>;
 
@@ -78,25 +78,19 @@ export function parseDepsJson(content: Buffer, ctx: ParseContext): Package[] {
     const metadata: Json = { libraryType: libType };
     for (const f of ['sha512', 'path', 'hashPath', 'serviceable'] as const) if (lib[f] !== undefined && lib[f] !== '') metadata[f] = lib[f];
     if (isProject) metadata[key === root ? 'root' : 'workspace'] = true;
-    out.push({
-      type: 'nuget',
-      namespace: null,
-      name,
-      version,
-      purl: makePurl({ type: 'nuget', name, version }),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      // The application's own projects are neither direct nor transitive dependencies of it.
-      direct: isProject || !direct ? null : direct.has(name),
-      dependsOn: depsOf(key),
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata,
-    });
+    out.push(buildPackage(
+      {
+        type: 'nuget',
+        name,
+        version,
+        purl: makePurl({ type: 'nuget', name, version }),
+        // The application's own projects are neither direct nor transitive dependencies of it.
+        direct: isProject || !direct ? null : direct.has(name),
+        dependsOn: depsOf(key),
+        metadata,
+      },
+      ctx,
+    ));
   }
   return out;
 }

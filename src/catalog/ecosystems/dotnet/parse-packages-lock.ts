@@ -2,8 +2,8 @@
 import type { ParseContext } from '../../cataloger.ts';
 import { SextantError } from '../../../core/errors.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 type Json = Record<string, unknown>;
 
@@ -46,24 +46,18 @@ export function parsePackagesLock(content: Buffer, ctx: ParseContext): Package[]
       const metadata: Json = { targetFrameworks: [tfm], dependencyType: type };
       if (typeof dep['requested'] === 'string') metadata['requested'] = dep['requested'];
       if (typeof dep['contentHash'] === 'string') metadata['contentHash'] = dep['contentHash'];
-      byKey.set(key, {
-        type: 'nuget',
-        namespace: null,
-        name,
-        version,
-        purl: makePurl({ type: 'nuget', name, version }),
-        authors: [],
-        description: null,
-        licenses: NOASSERTION,
-        size: null,
-        locations: [ctx.location],
-        direct: isDirect,
-        dependsOn: edges,
-        source: null,
-        arch: null,
-        foundBy: ctx.foundBy,
-        metadata,
-      });
+      byKey.set(key, buildPackage(
+        {
+          type: 'nuget',
+          name,
+          version,
+          purl: makePurl({ type: 'nuget', name, version }),
+          direct: isDirect,
+          dependsOn: edges,
+          metadata,
+        },
+        ctx,
+      ));
     }
   }
   return [...byKey.values()];

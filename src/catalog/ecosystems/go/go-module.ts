@@ -1,8 +1,8 @@
 // Shared Go module helpers: purls and Packages for module paths, and Go's semantic version order.
 import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /** A module path split as purl-spec does for golang: namespace = all but the last segment, name = the last. */
 export function splitModulePath(path: string): { namespace: string | null; name: string } {
@@ -13,24 +13,18 @@ export function splitModulePath(path: string): { namespace: string | null; name:
 /** A Package for Go module `path` at `version` (empty for a main module, which has none). */
 export function goModulePackage(path: string, version: string, direct: boolean | null, metadata: Record<string, unknown>, ctx: ParseContext): Package {
   const { namespace, name } = splitModulePath(path);
-  return {
-    type: 'golang',
-    namespace,
-    name,
-    version,
-    purl: makePurl({ type: 'golang', namespace, name, version }),
-    authors: [],
-    description: null,
-    licenses: NOASSERTION,
-    size: null,
-    locations: [ctx.location],
-    direct,
-    dependsOn: [],
-    source: null,
-    arch: null,
-    foundBy: ctx.foundBy,
-    metadata,
-  };
+  return buildPackage(
+    {
+      type: 'golang',
+      namespace,
+      name,
+      version,
+      purl: makePurl({ type: 'golang', namespace, name, version }),
+      direct,
+      metadata,
+    },
+    ctx,
+  );
 }
 
 const SEMVER = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;

@@ -1,8 +1,8 @@
 // gradle.lockfile: Gradle's dependency lock state, one `group:artifact:version=configuration,…` line per module.
 import type { Package } from '../../../core/package.ts';
 import type { ParseContext } from '../../cataloger.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { mavenPurl } from './java-package.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /**
  * Every locked module. Comments and the `empty=` line (configurations with no dependencies) are skipped, as are
@@ -20,24 +20,17 @@ export function parseGradleLockfile(content: Buffer, ctx: ParseContext): Package
     if (coords.length !== 3 || coords.some((c) => c.trim() === '')) continue;
     const [groupId, artifactId, version] = coords.map((c) => c.trim()) as [string, string, string];
     const configurations = eq < 0 ? [] : line.slice(eq + 1).split(',').map((c) => c.trim()).filter(Boolean);
-    out.push({
-      type: 'maven',
-      namespace: groupId,
-      name: artifactId,
-      version,
-      purl: mavenPurl(groupId, artifactId, version),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      direct: null,
-      dependsOn: [],
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata: { configurations, dev: configurations.length > 0 && configurations.every((c) => /^test[A-Z]/.test(c)) },
-    });
+    out.push(buildPackage(
+      {
+        type: 'maven',
+        namespace: groupId,
+        name: artifactId,
+        version,
+        purl: mavenPurl(groupId, artifactId, version),
+        metadata: { configurations, dev: configurations.length > 0 && configurations.every((c) => /^test[A-Z]/.test(c)) },
+      },
+      ctx,
+    ));
   }
   return out;
 }

@@ -3,8 +3,8 @@ import { parse } from 'smol-toml';
 import type { ParseContext } from '../../cataloger.ts';
 import { SextantError } from '../../../core/errors.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 interface Locked {
   name: string;
@@ -74,24 +74,18 @@ export function parseCargoLock(content: Buffer, ctx: ParseContext): Package[] {
     if (l.source) metadata['source'] = l.source;
     if (l.checksum) metadata['checksum'] = l.checksum;
     if (l.source === null) metadata['workspace'] = true;
-    return {
-      type: 'cargo',
-      namespace: null,
-      name: l.name,
-      version: l.version,
-      purl: makePurl({ type: 'cargo', name: l.name, version: l.version }),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      // Workspace members are the application itself, not dependencies of it. A lock without members gives no root.
-      direct: l.source === null || members.length === 0 ? null : direct.has(l),
-      dependsOn: l.deps.map((d) => parseDep(d).name),
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata,
-    } satisfies Package;
+    return buildPackage(
+      {
+        type: 'cargo',
+        name: l.name,
+        version: l.version,
+        purl: makePurl({ type: 'cargo', name: l.name, version: l.version }),
+        // Workspace members are the application itself, not dependencies of it. A lock without members gives no root.
+        direct: l.source === null || members.length === 0 ? null : direct.has(l),
+        dependsOn: l.deps.map((d) => parseDep(d).name),
+        metadata,
+      },
+      ctx,
+    ) satisfies Package;
   });
 }

@@ -2,8 +2,8 @@
 import type { ParseContext } from '../../cataloger.ts';
 import { SextantError } from '../../../core/errors.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
@@ -80,25 +80,17 @@ export function parsePackageResolved(content: Buffer, ctx: ParseContext): Packag
     if (revision) metadata['revision'] = revision;
     if (branch) metadata['branch'] = branch;
     if (formatVersion !== null) metadata['formatVersion'] = formatVersion;
-    out.push({
-      type: 'swift',
-      namespace: coords.namespace,
-      name: coords.name,
-      version,
-      purl: makePurl({ type: 'swift', namespace: coords.namespace, name: coords.name, version }),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      // Package.resolved pins the whole graph without saying which packages Package.swift names.
-      direct: null,
-      dependsOn: [],
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata,
-    });
+    out.push(buildPackage(
+      {
+        type: 'swift',
+        namespace: coords.namespace,
+        name: coords.name,
+        version,
+        purl: makePurl({ type: 'swift', namespace: coords.namespace, name: coords.name, version }),
+        metadata,
+      },
+      ctx,
+    ));
   }
   return out;
 }
