@@ -4,10 +4,10 @@
 import { Unzlib } from 'fflate';
 import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
 import type { BinaryInspector } from './elf.ts';
 import { NeedleScanner } from './needle-scanner.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /** zlib headers with a 32 KiB deflate window, one per compression level class. */
 const ZLIB_HEADERS = [0x01, 0x5e, 0x9c, 0xda].map((flg) => Buffer.from([0x78, flg]));
@@ -196,24 +196,18 @@ export function rustAuditPackages(crates: readonly (AuditCrate | null)[], ctx: P
   const out: Package[] = [];
   crates.forEach((c, i) => {
     if (!c) return;
-    out.push({
-      type: 'cargo',
-      namespace: null,
-      name: c.name,
-      version: c.version,
-      purl: makePurl({ type: 'cargo', name: c.name, version: c.version }),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      direct: root === null || c === root ? null : direct.has(i),
-      dependsOn: c.dependencies.map((d) => crates[d]?.name).filter((n): n is string => n !== undefined),
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata: { source: c.source, ...(c.kind !== 'runtime' ? { kind: c.kind } : {}), ...(c.root ? { root: true } : {}) },
-    });
+    out.push(buildPackage(
+      {
+        type: 'cargo',
+        name: c.name,
+        version: c.version,
+        purl: makePurl({ type: 'cargo', name: c.name, version: c.version }),
+        direct: root === null || c === root ? null : direct.has(i),
+        dependsOn: c.dependencies.map((d) => crates[d]?.name).filter((n): n is string => n !== undefined),
+        metadata: { source: c.source, ...(c.kind !== 'runtime' ? { kind: c.kind } : {}), ...(c.root ? { root: true } : {}) },
+      },
+      ctx,
+    ));
   });
   return out;
 }

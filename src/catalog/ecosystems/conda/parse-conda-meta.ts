@@ -4,6 +4,7 @@ import { SextantError } from '../../../core/errors.ts';
 import type { Package } from '../../../core/package.ts';
 import { normalizeLicenses } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
@@ -80,23 +81,21 @@ export function parseCondaMeta(content: Buffer, ctx: ParseContext): Package[] {
   ];
   for (const [k, v] of keep) if (v !== null) metadata[k] = v;
   return [
-    {
-      type: 'conda',
-      namespace: null,
-      name,
-      version,
-      purl: makePurl({ type: 'conda', name, version, qualifiers: { build, channel, subdir } }),
-      authors: [],
-      description: str(m['summary']) ?? str(m['description']),
-      licenses: normalizeLicenses([str(m['license'])]),
-      size: installedSize(m['paths_data']),
-      locations: [ctx.location],
-      direct,
-      dependsOn,
-      source: null,
-      arch: subdir,
-      foundBy: ctx.foundBy,
-      metadata,
-    },
+    buildPackage(
+      {
+        type: 'conda',
+        name,
+        version,
+        purl: makePurl({ type: 'conda', name, version, qualifiers: { build, channel, subdir } }),
+        description: str(m['summary']) ?? str(m['description']),
+        licenses: normalizeLicenses([str(m['license'])]),
+        size: installedSize(m['paths_data']),
+        direct,
+        dependsOn,
+        arch: subdir,
+        metadata,
+      },
+      ctx,
+    ),
   ];
 }

@@ -3,8 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import type { ParseContext } from '../../cataloger.ts';
 import { SextantError } from '../../../core/errors.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
@@ -73,24 +73,17 @@ export function parsePubspecLock(content: Buffer, ctx: ParseContext): Package[] 
         if (typeof v === 'string' && v !== '') metadata[to] = v;
       }
     }
-    out.push({
-      type: 'pub',
-      namespace: null,
-      name,
-      version,
-      purl: makePurl({ type: 'pub', name, version }),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      direct: dependency === null ? null : dependency.startsWith('direct'),
-      dependsOn: [],
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata,
-    });
+    out.push(buildPackage(
+      {
+        type: 'pub',
+        name,
+        version,
+        purl: makePurl({ type: 'pub', name, version }),
+        direct: dependency === null ? null : dependency.startsWith('direct'),
+        metadata,
+      },
+      ctx,
+    ));
   }
   return out;
 }

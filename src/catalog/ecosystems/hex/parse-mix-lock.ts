@@ -1,8 +1,8 @@
 // Parser for Elixir mix.lock: the Hex packages a Mix project has locked (one Elixir term per line).
 import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /** The Elixir terms mix.lock uses: strings, atoms, booleans/nil (as atoms), numbers, lists, tuples, keywords. */
 type Term = { t: 'str'; v: string } | { t: 'atom'; v: string } | { t: 'num'; v: number } | { t: 'list'; v: Term[] } | { t: 'tuple'; v: Term[] } | { t: 'kw'; k: string; v: Term };
@@ -140,26 +140,19 @@ export function parseMixLock(content: Buffer, ctx: ParseContext): Package[] {
     if (buildTools.length) metadata['buildTools'] = buildTools;
     const optional = deps.filter((d) => d.optional).map((d) => d.app);
     if (optional.length) metadata['optionalDependencies'] = optional;
-    out.push({
-      type: 'hex',
-      namespace: org,
-      name,
-      version,
-      purl: makePurl({ type: 'hex', namespace: org, name, version }),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      // mix.lock holds the whole tree without saying which entries mix.exs asked for.
-      direct: null,
-      // An optional dependency counts only when something else locked it.
-      dependsOn: deps.filter((d) => !d.optional || locked.has(d.app)).map((d) => d.app),
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata,
-    });
+    out.push(buildPackage(
+      {
+        type: 'hex',
+        namespace: org,
+        name,
+        version,
+        purl: makePurl({ type: 'hex', namespace: org, name, version }),
+        // An optional dependency counts only when something else locked it.
+        dependsOn: deps.filter((d) => !d.optional || locked.has(d.app)).map((d) => d.app),
+        metadata,
+      },
+      ctx,
+    ));
   }
   return out;
 }

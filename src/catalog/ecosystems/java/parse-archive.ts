@@ -13,6 +13,7 @@ import { parsePomXml } from './parse-pom-xml.ts';
 import type { PomProject } from './parse-pom-xml.ts';
 import { readZip } from './zip.ts';
 import type { ZipBudget } from './zip.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /** How deep archives inside archives are opened: an ear's war's jar's jar is level 3. */
 export const MAX_NESTING_DEPTH = 4;
@@ -254,24 +255,20 @@ interface Fields {
 }
 
 function make(ctx: ParseContext, f: Fields): Package {
-  return {
-    type: 'maven',
-    namespace: f.groupId,
-    name: f.artifactId,
-    version: f.version,
-    purl: mavenPurl(f.groupId, f.artifactId, f.version),
-    authors: f.authors,
-    description: f.description,
-    licenses: normalizeLicenses(f.licenses.map(licenseFromUrl)),
-    size: null,
-    locations: [ctx.location],
-    direct: null,
-    dependsOn: [],
-    source: null,
-    arch: null,
-    foundBy: ctx.foundBy,
-    metadata: f.metadata,
-  };
+  return buildPackage(
+    {
+      type: 'maven',
+      namespace: f.groupId,
+      name: f.artifactId,
+      version: f.version,
+      purl: mavenPurl(f.groupId, f.artifactId, f.version),
+      authors: f.authors,
+      description: f.description,
+      licenses: normalizeLicenses(f.licenses.map(licenseFromUrl)),
+      metadata: f.metadata,
+    },
+    ctx,
+  );
 }
 
 /** How a package is named in another's dependsOn: `groupId/artifactId`, as the SBOM assembler keys Maven names. */

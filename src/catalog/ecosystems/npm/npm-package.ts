@@ -4,6 +4,7 @@ import type { Package } from '../../../core/package.ts';
 import type { ParseContext } from '../../cataloger.ts';
 import { NOASSERTION, normalizeLicenses } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /** What the parsers know about one JavaScript package before it becomes a Package. */
 export interface NpmPackageFields {
@@ -20,24 +21,22 @@ export interface NpmPackageFields {
 /** An npm Package: the scope becomes the purl namespace (`pkg:npm/%40babel/core@7.0.0`). */
 export function npmPackage(fields: NpmPackageFields, ctx: ParseContext): Package {
   const { scope, bare } = splitName(fields.name);
-  return {
-    type: 'npm',
-    namespace: scope,
-    name: bare,
-    version: fields.version,
-    purl: makePurl({ type: 'npm', namespace: scope, name: bare, version: fields.version }),
-    authors: fields.authors ?? [],
-    description: fields.description ?? null,
-    licenses: fields.licenses ?? NOASSERTION,
-    size: null,
-    locations: [ctx.location],
-    direct: fields.direct ?? null,
-    dependsOn: [...new Set(fields.dependsOn ?? [])],
-    source: null,
-    arch: null,
-    foundBy: ctx.foundBy,
-    metadata: fields.metadata ?? {},
-  };
+  return buildPackage(
+    {
+      type: 'npm',
+      namespace: scope,
+      name: bare,
+      version: fields.version,
+      purl: makePurl({ type: 'npm', namespace: scope, name: bare, version: fields.version }),
+      authors: fields.authors ?? [],
+      description: fields.description ?? null,
+      licenses: fields.licenses ?? NOASSERTION,
+      direct: fields.direct ?? null,
+      dependsOn: [...new Set(fields.dependsOn ?? [])],
+      metadata: fields.metadata ?? {},
+    },
+    ctx,
+  );
 }
 
 /** The name npm knows a package by: `@scope/name` for scoped packages (the purl splits it into namespace and name). */

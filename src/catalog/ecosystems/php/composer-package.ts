@@ -3,6 +3,7 @@ import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
 import { NOASSERTION, normalizeLicenses } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 type Json = Record<string, unknown>;
 
@@ -69,24 +70,22 @@ export function composerPackage(entry: unknown, dev: boolean | null, direct: Set
   if (isObject(dist)) metadata['dist'] = { type: str(dist['type']), url: str(dist['url']), reference: str(dist['reference']), shasum: str(dist['shasum']) };
   const source = entry['source'];
   if (isObject(source)) metadata['source'] = { type: str(source['type']), url: str(source['url']), reference: str(source['reference']) };
-  return {
-    type: 'composer',
-    namespace,
-    name,
-    version,
-    purl: makePurl({ type: 'composer', namespace, name, version }),
-    authors,
-    description: str(entry['description']),
-    licenses: composerLicenses(entry['license']),
-    size: null,
-    locations: [ctx.location],
-    direct: direct ? direct.has(full.toLowerCase()) : null,
-    dependsOn: requiredPackages(entry['require']),
-    source: null,
-    arch: null,
-    foundBy: ctx.foundBy,
-    metadata,
-  };
+  return buildPackage(
+    {
+      type: 'composer',
+      namespace,
+      name,
+      version,
+      purl: makePurl({ type: 'composer', namespace, name, version }),
+      authors,
+      description: str(entry['description']),
+      licenses: composerLicenses(entry['license']),
+      direct: direct ? direct.has(full.toLowerCase()) : null,
+      dependsOn: requiredPackages(entry['require']),
+      metadata,
+    },
+    ctx,
+  );
 }
 
 /** Parsed JSON, or undefined when the bytes are not JSON: callers decide whether that is corrupt. */

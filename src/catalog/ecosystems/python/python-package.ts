@@ -3,6 +3,7 @@ import type { Package } from '../../../core/package.ts';
 import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
 import type { ParseContext } from '../../cataloger.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 /** PEP 503 normalised name: lowercase, every run of `-`, `_` and `.` replaced by one `-` (`Zope.Interface` → `zope-interface`). */
 export function normalizeName(name: string): string {
@@ -24,24 +25,22 @@ export interface PythonPackageFields {
 
 /** A `pypi` Package found at ctx.location, with purl `pkg:pypi/<normalised name>@<version>`. */
 export function pypiPackage(fields: PythonPackageFields, ctx: ParseContext): Package {
-  return {
-    type: 'pypi',
-    namespace: null,
-    name: fields.name,
-    version: fields.version,
-    purl: makePurl({ type: 'pypi', name: normalizeName(fields.name), version: fields.version }),
-    authors: fields.authors ?? [],
-    description: fields.description ?? null,
-    licenses: fields.licenses ?? NOASSERTION,
-    size: fields.size ?? null,
-    locations: [ctx.location],
-    direct: fields.direct ?? null,
-    dependsOn: fields.dependsOn ?? [],
-    source: null,
-    arch: null,
-    foundBy: ctx.foundBy,
-    metadata: fields.metadata ?? {},
-  };
+  return buildPackage(
+    {
+      type: 'pypi',
+      name: fields.name,
+      version: fields.version,
+      purl: makePurl({ type: 'pypi', name: normalizeName(fields.name), version: fields.version }),
+      authors: fields.authors ?? [],
+      description: fields.description ?? null,
+      licenses: fields.licenses ?? NOASSERTION,
+      size: fields.size ?? null,
+      direct: fields.direct ?? null,
+      dependsOn: fields.dependsOn ?? [],
+      metadata: fields.metadata ?? {},
+    },
+    ctx,
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 // Parser for Bundler's Gemfile.lock: resolved gems under GEM/GIT/PATH specs, and DEPENDENCIES for what is direct.
 import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
-import { NOASSERTION } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 // Bundler writes `name (version-platform)` for platform-specific gems; these are the platform spellings it uses.
 const PLATFORM = /^(?:java|jruby|ruby|mswin\d*|mingw\d*|x64-mingw[\w-]*|universal-[\w.-]+|(?:x86_64|x86|i[3-6]86|arm64|aarch64|arm|armv\d\w*|powerpc\w*|ppc\w*|s390x|sparc\w*|riscv64|loongarch64)-[\w.-]+)$/;
@@ -93,25 +93,19 @@ export function parseGemfileLock(content: Buffer, ctx: ParseContext): Package[] 
     if (s.remote) metadata['remote'] = s.remote;
     if (s.platforms.length) metadata['platforms'] = s.platforms;
     if (bundledWith) metadata['bundledWith'] = bundledWith;
-    out.push({
-      type: 'gem',
-      namespace: null,
-      name: s.name,
-      version: s.version,
-      purl: makePurl({ type: 'gem', name: s.name, version: s.version, qualifiers: { platform: s.platforms.length === 1 ? s.platforms[0] : null } }),
-      authors: [],
-      description: null,
-      licenses: NOASSERTION,
-      size: null,
-      locations: [ctx.location],
-      // Without a DEPENDENCIES section nothing says which gems the Gemfile asked for.
-      direct: hasDependencies ? direct.has(s.name) : null,
-      dependsOn: [...s.deps],
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata,
-    });
+    out.push(buildPackage(
+      {
+        type: 'gem',
+        name: s.name,
+        version: s.version,
+        purl: makePurl({ type: 'gem', name: s.name, version: s.version, qualifiers: { platform: s.platforms.length === 1 ? s.platforms[0] : null } }),
+        // Without a DEPENDENCIES section nothing says which gems the Gemfile asked for.
+        direct: hasDependencies ? direct.has(s.name) : null,
+        dependsOn: [...s.deps],
+        metadata,
+      },
+      ctx,
+    ));
   }
   return out;
 }

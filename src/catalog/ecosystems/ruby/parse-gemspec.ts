@@ -3,6 +3,7 @@ import type { ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
 import { normalizeLicenses } from '../../licenses.ts';
 import { makePurl } from '../../purl.ts';
+import { buildPackage } from '../../package-builder.ts';
 
 // A Ruby string literal as RubyGems writes it: "…" (with escapes), '…', or %q<…> / %q{…} / %q(…) / %q[…].
 const STR = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|%q<[^>]*>|%q\{[^}]*\}|%q\([^)]*\)|%q\[[^\]]*\])`;
@@ -78,23 +79,19 @@ export function parseGemspec(content: Buffer, ctx: ParseContext): Package[] {
   if (homepage) metadata['homepage'] = homepage;
   if (summary && description && summary !== description) metadata['summary'] = summary;
   return [
-    {
-      type: 'gem',
-      namespace: null,
-      name,
-      version,
-      purl: makePurl({ type: 'gem', name, version }),
-      authors,
-      description: (description ?? summary)?.trim() || null,
-      licenses: normalizeLicenses(licenses),
-      size: null,
-      locations: [ctx.location],
-      direct: null,
-      dependsOn: [...deps],
-      source: null,
-      arch: null,
-      foundBy: ctx.foundBy,
-      metadata,
-    },
+    buildPackage(
+      {
+        type: 'gem',
+        name,
+        version,
+        purl: makePurl({ type: 'gem', name, version }),
+        authors,
+        description: (description ?? summary)?.trim() || null,
+        licenses: normalizeLicenses(licenses),
+        dependsOn: [...deps],
+        metadata,
+      },
+      ctx,
+    ),
   ];
 }
