@@ -1,35 +1,17 @@
 // Integration: a real Debian image built with debootstrap (../shared/scripts/build-debian-image.sh), read as an
 // OCI layout (umoci) and as a `docker save` archive (skopeo), checked against its unpacked root filesystem.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
+import { buildDebianImage, debianImageDir, debianImageUnavailable } from '../support/debian-image.ts';
 
-const script = fileURLToPath(new URL('../../../shared/scripts/build-debian-image.sh', import.meta.url));
-const out = process.env.SEXTANT_DEBIAN_IMAGE_DIR ?? join(tmpdir(), 'sextant-debian-bookworm');
-
-/** Why the image cannot be built here, or null when it can (or already was). */
-function unavailable(): string | null {
-  if (existsSync(join(out, '.done'))) return null;
-  if (!existsSync(script)) return `${script} is missing`;
-  if (process.getuid?.() !== 0) return 'building needs root (debootstrap)';
-  const tools = ['debootstrap', 'umoci', 'skopeo'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-  const apt = spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
-  if (tools.length && !apt) return `missing ${tools.join(', ')} and no apt-get to install them`;
-  return null;
-}
-
-const reason = unavailable();
+const out = debianImageDir;
+const reason = debianImageUnavailable();
 if (reason) process.stderr.write(`SKIPPED the real Debian image test: ${reason}\n`);
 
 describe.skipIf(reason !== null)('a real Debian bookworm image', () => {
-  beforeAll(() => {
-    const r = spawnSync('bash', [script, out], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 900_000 });
-    if (r.status !== 0) throw new Error(`build-debian-image.sh failed with status ${r.status}`);
-  }, 900_000);
+  beforeAll(buildDebianImage, 900_000);
 
   it('reads the same image from the OCI layout and the docker archive', async () => {
     const viaLayout = await runCli(['inspect', `oci-dir://${out}/oci:latest`, '--format', 'json']);

@@ -1,39 +1,20 @@
 // Accuracy: on a real Debian root filesystem (../shared/scripts/build-debian-image.sh), the dpkg cataloger finds
 // exactly what `dpkg-query -W` reports: names, versions, architectures and source packages.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OS_RELEASE_PATHS, readOsRelease } from '../../distro.ts';
 import { matchGlob } from '../../../layerfs/glob.ts';
 import { openRootfs } from '../../../layerfs/rootfs-resolver.ts';
 import { dpkgCataloger } from './cataloger.ts';
+import { buildDebianImage, debianImageDir, debianImageUnavailable } from '../../../../test/support/debian-image.ts';
 
-const script = fileURLToPath(new URL('../../../../../shared/scripts/build-debian-image.sh', import.meta.url));
-const out = process.env.SEXTANT_DEBIAN_IMAGE_DIR ?? join(tmpdir(), 'sextant-debian-bookworm');
-
-/** Why the image cannot be built here, or null when it can (or already was). */
-function unavailable(): string | null {
-  if (spawnSync('sh', ['-c', 'command -v dpkg-query']).status !== 0) return 'dpkg-query is missing';
-  if (existsSync(join(out, '.done'))) return null;
-  if (!existsSync(script)) return `${script} is missing`;
-  if (process.getuid?.() !== 0) return 'building needs root (debootstrap)';
-  const tools = ['debootstrap', 'umoci', 'skopeo'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-  const apt = spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
-  if (tools.length && !apt) return `missing ${tools.join(', ')} and no apt-get to install them`;
-  return null;
-}
-
-const reason = unavailable();
+const out = debianImageDir;
+const reason = debianImageUnavailable(['dpkg-query']);
 if (reason) process.stderr.write(`SKIPPED the real Debian dpkg accuracy test: ${reason}\n`);
 
 describe.skipIf(reason !== null)('dpkg cataloger on a real Debian bookworm root filesystem', () => {
-  beforeAll(() => {
-    const r = spawnSync('bash', [script, out], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 900_000 });
-    if (r.status !== 0) throw new Error(`build-debian-image.sh failed with status ${r.status}`);
-  }, 900_000);
+  beforeAll(buildDebianImage, 900_000);
 
   it('equals dpkg-query -W exactly', async () => {
     const rootfs = join(out, 'rootfs');
