@@ -1,48 +1,24 @@
 // `sextant secrets IMAGE`: leaked secrets in an image's files, environment, labels and history, redacted.
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
-import { openLayerCache } from '../layer-cache-option.ts';
+import { runAnalysis, withImageOptions } from '../run-analysis.ts';
 import type { ImageMetadata } from '../../core/model.ts';
 import type { SecretFinding, SecretLocation } from '../../core/secret.ts';
 
 /** Add `secrets` to the program. */
 export function registerSecrets(program: Command): void {
-  program
-    .command('secrets')
+  withImageOptions(program.command('secrets'))
     .description('Find leaked secrets (keys, tokens, passwords) in an image\'s files, environment, labels and history')
     .argument('<image>', 'archive://PATH | oci-dir://PATH[:TAG] | registry://HOST/REPO[:TAG|@DIGEST] | fs://PATH | NAME[:TAG]')
     .option('--format <format>', 'output format: table or json', 'table')
-    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: the host\'s)')
-    .option('--insecure-registry', 'allow plain HTTP to the registry')
-    .option('-q, --quiet', 'no progress output')
-    .option('--no-cache', 'read every layer, neither using nor filling the layer cache ($SEXTANT_HOME)')
     .action(async (image: string, opts: { cache?: boolean; format: string; platform?: string; insecureRegistry?: boolean; quiet?: boolean }) => {
       if (opts.format !== 'table' && opts.format !== 'json') {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use table or json)`);
       }
-      const [{ analyzeImage }, { parsePlatform }, { walkProgress }] = await Promise.all([
-        import('../../analyze/analyze.ts'),
-        import('../../image/platform.ts'),
-        import('../output/progress.ts'),
-      ]);
-      const progress = await walkProgress('Reading layers', !opts.quiet);
-      const layerCache = await openLayerCache(opts);
-      try {
-        const analysis = await analyzeImage(image, {
-          ...(layerCache ? { cache: layerCache } : {}),
-          platform: opts.platform ? parsePlatform(opts.platform) : null,
-          insecureRegistry: opts.insecureRegistry ?? false,
-          secrets: true,
-          ...(progress.active ? { onLayers: progress.onLayers, onProgress: progress.onProgress } : {}),
-        });
-        progress.stop();
-        // Findings hold previews only, never the secret, so both outputs print them as they are.
-        if (opts.format === 'json') process.stdout.write(`${JSON.stringify(analysis.secrets, null, 2)}\n`);
-        else process.stdout.write(await renderSecretTable(analysis.secrets, analysis.metadata));
-      } finally {
-        progress.stop();
-        layerCache?.close();
-      }
+      const analysis = await runAnalysis(image, opts, { secrets: true });
+      // Findings hold previews only, never the secret, so both outputs print them as they are.
+      if (opts.format === 'json') process.stdout.write(`${JSON.stringify(analysis.secrets, null, 2)}\n`);
+      else process.stdout.write(await renderSecretTable(analysis.secrets, analysis.metadata));
     });
 }
 
