@@ -48,6 +48,16 @@ export interface SpdxDocument {
 /** Where documentNamespace URIs live: unique per document, never dereferenced (SPDX 2.3 §6.5). */
 const NAMESPACE_BASE = 'https://sextant.dev/spdx';
 const NOASSERTION = 'NOASSERTION';
+
+/** The fields SPDX requires of a package that Sextant makes no claim about (the image, the distro). */
+const UNASSERTED = {
+  supplier: NOASSERTION,
+  downloadLocation: NOASSERTION,
+  filesAnalyzed: false,
+  licenseConcluded: NOASSERTION,
+  licenseDeclared: NOASSERTION,
+  copyrightText: NOASSERTION,
+} as const;
 const OS_TYPES = new Set(['deb', 'rpm', 'apk']);
 
 /** Build the SPDX document for an SBOM (exported for tests and for callers that want the object). */
@@ -61,12 +71,7 @@ export function toSpdx(sbom: Sbom): SpdxDocument {
     SPDXID: 'SPDXRef-Image',
     name: id.name,
     ...(id.version ? { versionInfo: id.version } : {}),
-    supplier: NOASSERTION,
-    downloadLocation: NOASSERTION,
-    filesAnalyzed: false,
-    licenseConcluded: NOASSERTION,
-    licenseDeclared: NOASSERTION,
-    copyrightText: NOASSERTION,
+    ...UNASSERTED,
     ...(id.purl ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: id.purl }] } : {}),
     primaryPackagePurpose: 'CONTAINER',
     // SPDX 2.3 has no free-form properties; annotations carry the same `sextant:image:*` pairs as CycloneDX's.
@@ -154,12 +159,7 @@ function distroPackage(os: OsRelease): SpdxPackage {
     SPDXID: `SPDXRef-OperatingSystem-${idPart(name)}`,
     name,
     ...(os.versionId ? { versionInfo: os.versionId } : {}),
-    supplier: NOASSERTION,
-    downloadLocation: NOASSERTION,
-    filesAnalyzed: false,
-    licenseConcluded: NOASSERTION,
-    licenseDeclared: NOASSERTION,
-    copyrightText: NOASSERTION,
+    ...UNASSERTED,
     ...(os.prettyName ? { description: os.prettyName } : {}),
     sourceInfo: `read from ${os.path}`,
     primaryPackagePurpose: 'OPERATING_SYSTEM',
