@@ -22,7 +22,8 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
   const home = env.SEXTANT_HOME ?? mkdtempSync(join(tmpdir(), 'sextant-home-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', main, ...args], {
-      env: { ...process.env, ...env, SEXTANT_HOME: home },
+      // Plain text unless a test asks for colour: picocolors turns colour on whenever `CI` is set, as it is in CI.
+      env: { ...process.env, NO_COLOR: '1', ...env, SEXTANT_HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
