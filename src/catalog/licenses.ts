@@ -27,7 +27,19 @@ export function normalizeLicenses(declared: readonly (string | null | undefined)
 /** SPDX licence ids by lower case, since packages write `mit`, `OpenSSL` or `openssl` alike. */
 const idsByLowerCase = new Map(spdxIds.map((id) => [id.toLowerCase(), id]));
 
+/** Licence texts already turned into SPDX: an image repeats the same few dozen across hundreds of packages. */
+const spdxByText = new Map<string, string>();
+
 function toSpdx(text: string): string {
+  let spdx = spdxByText.get(text);
+  if (spdx === undefined) {
+    spdx = convertToSpdx(text);
+    spdxByText.set(text, spdx);
+  }
+  return spdx;
+}
+
+function convertToSpdx(text: string): string {
   // `GPL-2+` means "version 2 or later". SPDX deprecated the `+` forms of the GNU licences, and spdx-correct reads
   // a bare major version as `-only`, so these are named here.
   const orLater = /^((?:A|L)?GPL)-?v?(\d)(?:\.(\d))?\+$/i.exec(text);
