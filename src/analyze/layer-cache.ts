@@ -2,12 +2,12 @@
 // its diffID and the signature of what was asked of the walk, so layers seen before are never read again; and
 // whole-image analyses by manifest digest, so an image analysed before is answered at once.
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { deserialize, serialize } from 'node:v8';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { SextantError } from '../core/errors.ts';
+import { sextantHome } from '../core/home.ts';
 import type { LayerContents } from '../layerfs/types.ts';
 
 /** Bump when the stored form of LayerContents changes: older rows are then ignored and pruned. */
@@ -21,11 +21,6 @@ export interface CacheUsage {
   images: number;
   bytes: number;
   oldestUse: string | null;
-}
-
-/** The directory Sextant keeps its state in: `$SEXTANT_HOME`, else `~/.cache/sextant`. */
-export function sextantHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SEXTANT_HOME || join(homedir(), '.cache', 'sextant');
 }
 
 /** A layer cache in one SQLite file. Rows are keyed by (diffID, signature); values are zstd-compressed v8 blobs. */

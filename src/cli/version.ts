@@ -1,5 +1,5 @@
-// The version Sextant reports, read from its package.json.
-import { readFileSync } from 'node:fs';
+// The version Sextant reports, from its package.json (inlined when the CLI is bundled).
+import manifest from '../../package.json' with { type: 'json' };
 
-/** Sextant's version, from package.json (two levels above both src/cli and dist/cli). */
-export const version: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** Sextant's version. */
+export const version: string = manifest.version;
