@@ -1,4 +1,5 @@
 // Walks every layer of a resolved image exactly once, several layers at a time, and reports progress.
+import { fileRangeDigest } from '../image/file-range-digest.ts';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ResolvedImage } from '../image/resolve.ts';
@@ -54,6 +55,8 @@ export async function walkImage(image: ResolvedImage, options: WalkImageOptions)
         continue;
       }
       const stream = await image.store.openBlob(layer);
+      // A layer on local disk is hashed by a worker thread while this one decompresses and parses it.
+      const range = image.store.blobFileRange?.(layer);
       inFlight.add(stream);
       if (options.onProgress) {
         let bytes = 0;
@@ -69,6 +72,7 @@ export async function walkImage(image: ResolvedImage, options: WalkImageOptions)
           expectedDigest: layer.digest,
           expectedDiffId: layer.diffId,
           expectedSize: layer.size,
+          ...(range ? { storedDigest: fileRangeDigest(range) } : {}),
           mediaType: layer.mediaType,
           capture: options.capture,
           ...(options.inspect ? { inspect: options.inspect } : {}),

@@ -1,6 +1,7 @@
 // BlobStore: the one interface every image source implements to hand out manifests and blobs by digest.
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../core/model.ts';
+import type { FileRange } from './file-range-digest.ts';
 
 /** A manifest or index as fetched: its exact bytes, the media type the source declared, and its digest. */
 export interface FetchedManifest {
@@ -39,6 +40,11 @@ export interface BlobStore {
   readBlob(descriptor: Descriptor, maxBytes: number): Promise<Buffer>;
   /** Open a blob (a layer) as a stream of its stored bytes. The reader verifies the digest while streaming. */
   openBlob(descriptor: Descriptor): Promise<Readable>;
+  /**
+   * Where a blob's stored bytes lie on local disk, for sources that keep them there (archives, layouts), so they
+   * can be hashed beside the stream rather than in it. Undefined for remote sources.
+   */
+  blobFileRange?(descriptor: Descriptor): FileRange | undefined;
   /** Release files, sockets or temporary state. */
   close(): Promise<void>;
 }

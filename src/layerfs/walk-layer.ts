@@ -76,6 +76,11 @@ export interface WalkOptions {
   /** Inspectors for files streamed past without being kept (secrets, binaries); none by default. */
   inspect?: InspectorFactory;
   limits: WalkLimits;
+  /**
+   * The stored bytes' `sha256:<hex>`, computed elsewhere from the same bytes (a worker thread reading the local
+   * file the stream comes from). The walk then does not hash the stored bytes itself, and checks this instead.
+   */
+  storedDigest?: Promise<string>;
   /** How errors name the layer; defaults to `layer <index> (<short digest>)`. */
   label?: string;
 }
@@ -150,7 +155,7 @@ class LayerWalk implements TarHandler {
   private upstreamPaused = false;
   private upstreamDone = false;
   private settled = false;
-  private finalDigests: { digest: string; diffId: string } | null = null;
+  private finalDigests: Promise<{ digest: string; diffId: string }> | null = null;
 
   private readonly parser: TarParser;
   private entryCount = 0;
@@ -175,6 +180,8 @@ class LayerWalk implements TarHandler {
   }
 
   start(): void {
+    // A walk that fails early never awaits the digest; its failure must not surface as an unhandled rejection.
+    this.opts.storedDigest?.catch(noop);
     for (const [what, d] of [['digest', this.opts.expectedDigest], ['diffID', this.opts.expectedDiffId]] as const) {
       if (d !== undefined && !d.startsWith('sha256:')) {
         this.fail(new SextantError('UNSUPPORTED', `${this.label}: ${what} ${JSON.stringify(d)} is not a sha256 digest`));
@@ -190,7 +197,7 @@ class LayerWalk implements TarHandler {
 
   private readonly onStored = (chunk: Buffer): void => {
     if (this.settled) return;
-    this.storedHash.update(chunk);
+    if (this.opts.storedDigest === undefined) this.storedHash.update(chunk);
     this.storedBytes += chunk.length;
     const expected = this.opts.expectedSize;
     if (expected !== undefined && this.storedBytes > expected) {
@@ -326,11 +333,16 @@ class LayerWalk implements TarHandler {
         this.parser.end();
       } catch (err) {
         // A stream that is not what the manifest named is better reported as such than as the broken tar it makes.
-        const { digest, diffId } = this.digests();
-        this.fail(this.mismatch(digest, diffId) ?? err);
+        this.digests().then(
+          ({ digest, diffId }) => this.fail(this.mismatch(digest, diffId) ?? err),
+          (digestErr: unknown) => this.fail(digestErr),
+        );
         return;
       }
-      this.finish();
+      this.digests().then(
+        (d) => this.finish(d),
+        (digestErr: unknown) => this.fail(digestErr),
+      );
     }
   };
 
@@ -430,9 +442,8 @@ class LayerWalk implements TarHandler {
 
   // --- end ----------------------------------------------------------------------------------------------------
 
-  private finish(): void {
+  private finish({ digest, diffId }: { digest: string; diffId: string }): void {
     if (this.settled) return;
-    const { digest, diffId } = this.digests();
     const mismatch = this.mismatch(digest, diffId);
     if (mismatch) {
       this.fail(mismatch);
@@ -454,11 +465,12 @@ class LayerWalk implements TarHandler {
     });
   }
 
-  /** Both digests, computed once (a hash can be finished only once). */
-  private digests(): { digest: string; diffId: string } {
+  /** Both digests, computed once (a hash can be finished only once); the stored one may come from elsewhere. */
+  private digests(): Promise<{ digest: string; diffId: string }> {
     if (this.finalDigests === null) {
-      const digest = `sha256:${this.storedHash.digest('hex')}`;
-      this.finalDigests = { digest, diffId: this.compression === 'none' ? digest : `sha256:${this.tarHash.digest('hex')}` };
+      const tarDigest = this.compression === 'none' ? null : `sha256:${this.tarHash.digest('hex')}`;
+      const stored = this.opts.storedDigest ?? Promise.resolve(`sha256:${this.storedHash.digest('hex')}`);
+      this.finalDigests = stored.then((digest) => ({ digest, diffId: tarDigest ?? digest }));
     }
     return this.finalDigests;
   }

@@ -275,6 +275,18 @@ describe('sextant inspect on bad input: one line on stderr, exit code 2', () => 
     await expectOneLineError(['inspect', `oci-dir://${path}`], /layer 0.*(digest|mismatch)/i);
   });
 
+  it('a layer of a docker save archive changed in place (its digest is checked beside the stream)', async () => {
+    const legacy = buildImage({ layers: [{ tar: base, compression: 'none' }], docker: true });
+    const path = join(dir, 'tampered-in-place.tar');
+    await writeDockerArchive(path, legacy, ['debian:12']);
+    const bytes = await readFile(path);
+    const at = bytes.indexOf('bookworm');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('bookwarm', at);
+    await writeFile(path, bytes);
+    await expectOneLineError(['inspect', `archive://${path}`], /layer 0.*(digest|diffID) mismatch/i);
+  });
+
   it('a layer whose uncompressed content does not match the config diffID', async () => {
     const built = buildImage({ layers: [{ tar: base }] });
     const config = JSON.parse(built.config.bytes.toString()) as { rootfs: { diff_ids: string[] } };

@@ -83,6 +83,10 @@ async function openTar(path: string, label: string, cleanup: () => Promise<void>
         if (e.size === 0) return Readable.from([]);
         return createReadStream(path, { start: e.offset, end: e.offset + e.size - 1, highWaterMark: 1 << 20 });
       },
+      range: (name) => {
+        const e = entry(name);
+        return e ? { path, start: e.offset, length: e.size } : undefined;
+      },
       close: async () => {
         await file.close();
         await cleanup();

@@ -15,6 +15,7 @@ import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_LAYER_TAR, DOCKER_MANIFEST } f
 import { MAX_CONFIG_BYTES } from '../../resolve.ts';
 import { MAX_MANIFEST_BYTES } from '../oci-layout/layout-store.ts';
 import type { ArchiveFiles } from './archive-files.ts';
+import type { FileRange } from '../../file-range-digest.ts';
 import { SNIFF_BYTES, sniffCompression } from '../../../layerfs/inflate.ts';
 import { normalize } from './tar-index.ts';
 
@@ -83,6 +84,10 @@ export class DockerArchiveStore implements BlobStore {
 
   async openBlob(descriptor: Descriptor): Promise<Readable> {
     return this.files.open(this.member(descriptor));
+  }
+
+  blobFileRange(descriptor: Descriptor): FileRange | undefined {
+    return this.files.range(this.member(descriptor));
   }
 
   close(): Promise<void> {

@@ -25,6 +25,7 @@ export async function openDirectoryFiles(dir: string): Promise<LayoutFiles> {
       throw new SextantError('NOT_FOUND', `${dir}/${name}: ${err.message}`, { cause: err });
     }),
     open: (name): Readable => createReadStream(join(dir, name), { highWaterMark: 1 << 20 }),
+    range: (name) => ({ path: join(dir, name), start: 0 }),
     close: async () => {},
   };
 }

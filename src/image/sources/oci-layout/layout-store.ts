@@ -7,6 +7,7 @@ import { parseDescriptor, sha256Digest } from '../../descriptor.ts';
 import { parseJsonObject, str } from '../../json.ts';
 import { OCI_INDEX } from '../../media-types.ts';
 import type { LayoutFiles } from '../layout-files.ts';
+import type { FileRange } from '../../file-range-digest.ts';
 
 /** Largest manifest or index Sextant reads. */
 export const MAX_MANIFEST_BYTES = 4 * 2 ** 20;
@@ -88,6 +89,10 @@ export class OciLayoutStore implements BlobStore {
     const name = blobName(descriptor.digest);
     if ((await this.files.size(name)) === undefined) throw this.missing(descriptor);
     return this.files.open(name);
+  }
+
+  blobFileRange(descriptor: Descriptor): FileRange | undefined {
+    return this.files.range(blobName(descriptor.digest));
   }
 
   close(): Promise<void> {
