@@ -11,7 +11,8 @@ import type { ResolvedImage } from '../image/resolve.ts';
 import { coalesce } from '../layerfs/coalesce.ts';
 import { createImageResolver } from '../layerfs/image-resolver.ts';
 import { inspectRootfs, openRootfs } from '../layerfs/rootfs-resolver.ts';
-import type { CapturePredicate, FileInspector, FileResolver, InspectorFactory, LayerChanges, LayerContents, WalkLimits } from '../layerfs/types.ts';
+import type { CapturePredicate, FileInspector, FileResolver, InspectorFactory, LayerChanges, LayerContents, RandomAccessFile, WalkLimits } from '../layerfs/types.ts';
+import { streamThrough } from '../layerfs/stream-through.ts';
 import { glob } from '../layerfs/glob.ts';
 import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES, type Inspection } from '../catalog/cataloger.ts';
 import type { Package } from '../core/package.ts';
@@ -61,14 +62,13 @@ export interface Analysis {
 /** Analyze `reference`: metadata, and packages when catalogers are given. Throws SextantError on bad input. */
 export async function analyzeImage(reference: string, options: AnalyzeOptions): Promise<Analysis> {
   const catalogers = options.catalogers ?? [];
-  const capture = capturePredicate(catalogers);
   // Secret scanning rides the walk as one more inspector; it adds no captures and no packages.
   const inspecting = options.secrets ? [...catalogers, secretsCataloger] : catalogers;
   const opened = await openImage(reference, { platform: options.platform, insecureRegistry: options.insecureRegistry ?? false });
   try {
     if (opened.kind === 'sbom') return await analyzeSbomFile(reference, opened.path);
     if (opened.kind === 'rootfs') {
-      const resolver = await openRootfs(opened.path, capture, { maxCaptureBytes: walkLimits(catalogers).maxCaptureBytes });
+      const resolver = await openRootfs(opened.path, capturePredicate(catalogers), { maxCaptureBytes: walkLimits(catalogers).maxCaptureBytes });
       const osRelease = await readOsRelease(resolver);
       const inspect = inspectorFactory(inspecting);
       const inspected = inspect ? await inspectRootfs(opened.path, resolver, inspect) : new Map<string, unknown>();
@@ -103,7 +103,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
     const inspect = inspectorFactory(inspecting);
     const contents = await walkImage(image, {
       ...(options.cache ? { cache: { store: options.cache, signature } } : {}),
-      capture,
+      capture: capturePredicate(catalogers),
       ...(inspect ? { inspect } : {}),
       limits,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -268,18 +268,41 @@ function inspectorFactory(catalogers: readonly Cataloger[]): InspectorFactory | 
       if (inspector) chosen.push([c.name, inspector]);
     }
     if (chosen.length === 0) return null;
+    const collect = (answers: [string, unknown][]): Record<string, unknown> | undefined => {
+      const results: Record<string, unknown> = {};
+      let any = false;
+      for (const [name, r] of answers) if (r !== undefined) [results[name], any] = [r, true];
+      return any ? results : undefined;
+    };
     return {
       write(chunk) {
         for (const [, i] of chosen) i.write(chunk);
       },
       end() {
-        const results: Record<string, unknown> = {};
-        let any = false;
-        for (const [name, i] of chosen) {
-          const r = i.end();
-          if (r !== undefined) [results[name], any] = [r, true];
+        return collect(chosen.map(([name, i]) => [name, i.end()]));
+      },
+      async readFrom(file) {
+        // Small reads (headers, section tables) asked for by several inspectors are made once.
+        const small = new Map<string, Promise<Buffer>>();
+        const shared: RandomAccessFile = {
+          size: file.size,
+          read(offset, length) {
+            if (length > 64 * 1024) return file.read(offset, length);
+            const key = `${offset}:${length}`;
+            let got = small.get(key);
+            if (got === undefined) small.set(key, (got = file.read(offset, length)));
+            return got;
+          },
+        };
+        // Those that can read by offset do; the rest share one pass over the whole file.
+        const streaming = chosen.filter(([, i]) => i.readFrom === undefined);
+        const answers: [string, unknown][] = [];
+        for (const [name, i] of chosen) if (i.readFrom) answers.push([name, await i.readFrom(shared)]);
+        if (streaming.length > 0) {
+          await streamThrough(shared, { write: (chunk) => streaming.forEach(([, i]) => i.write(chunk)), end: () => undefined });
+          for (const [name, i] of streaming) answers.push([name, i.end()]);
         }
-        return any ? results : undefined;
+        return collect(answers);
       },
     };
   };

@@ -9,7 +9,7 @@ import { SextantError } from '../core/errors.ts';
 import { FileTree } from './file-tree.ts';
 import { comparePaths, joinPath } from './paths.ts';
 import { TreeResolver } from './tree-resolver.ts';
-import type { CapturePredicate, FileRecord, FileResolver, FileType, InspectorFactory } from './types.ts';
+import type { CapturePredicate, FileRecord, FileResolver, FileType, InspectorFactory, RandomAccessFile } from './types.ts';
 import { defaultWalkLimits } from './walk-layer.ts';
 
 /** Limits for a root filesystem; the defaults are the layer walk's. */
@@ -119,17 +119,7 @@ function fileType(st: Stats): FileType | undefined {
 async function readInside(root: string, rec: FileRecord, capture: CapturePredicate | undefined, maxBytes: number): Promise<Buffer | undefined> {
   if (rec.size > maxBytes) return undefined;
   if (capture !== undefined && !capture(rec.path, rec.size)) return undefined;
-  return withFileInside(root, rec, async (handle, size) => {
-    if (size > maxBytes) return undefined;
-    const buf = Buffer.allocUnsafe(size);
-      let at = 0;
-      while (at < buf.length) {
-        const { bytesRead } = await handle.read(buf, at, buf.length - at, at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-      }
-    return at === buf.length ? buf : buf.subarray(0, at);
-  });
+  return withFileInside(root, rec, async (handle, size) => (size > maxBytes ? undefined : randomAccess(handle, size).read(0, size)));
 }
 
 /** Opens a resolved regular file inside `root` (containment check, O_NOFOLLOW) for `use`; undefined when it cannot. */
@@ -151,6 +141,24 @@ async function withFileInside<T>(root: string, rec: FileRecord, use: (handle: Fi
   }
 }
 
+/** A file handle as a RandomAccessFile. */
+function randomAccess(handle: FileHandle, size: number): RandomAccessFile {
+  return {
+    size,
+    async read(offset, length) {
+      const want = Math.max(0, Math.min(length, size - offset));
+      const buf = Buffer.allocUnsafe(want);
+      let at = 0;
+      while (at < want) {
+        const { bytesRead } = await handle.read(buf, at, want - at, offset + at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return at === want ? buf : buf.subarray(0, at);
+    },
+  };
+}
+
 /**
  * Streams every regular file of a root filesystem that `inspect` picks through its inspector, 1 MiB at a time and
  * several files at once, and returns the results by path: the directory counterpart of the inspectors a layer walk runs.
@@ -169,6 +177,13 @@ export async function inspectRootfs(dir: string, resolver: FileResolver, inspect
       limit(async () => {
         const chunk = chunks.pop() ?? Buffer.allocUnsafe(INSPECT_CHUNK);
         try {
+          const readFrom = inspector.readFrom?.bind(inspector);
+          if (readFrom) {
+            // The inspector reads only what it needs, by offset.
+            const result = await withFileInside(root, rec, (handle, size) => readFrom(randomAccess(handle, size)));
+            if (result !== undefined) results.set(rec.path, result);
+            return;
+          }
           const done = await withFileInside(root, rec, async (handle) => {
             for (let at = 0; ; ) {
               const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);

@@ -29,6 +29,18 @@ export interface FileInspector {
   write(chunk: Buffer): void;
   /** The file ended: its result, kept by path (undefined keeps nothing). */
   end(): unknown;
+  /**
+   * Optional, for files on disk (root filesystems), which can be read at any offset: inspect by reading only the
+   * parts needed, answering what `end()` would after the whole file was written. Layers always stream.
+   */
+  readFrom?(file: RandomAccessFile): Promise<unknown>;
+}
+
+/** A regular file open for reading at any offset. */
+export interface RandomAccessFile {
+  readonly size: number;
+  /** Up to `length` bytes at `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Promise<Buffer>;
 }
 
 /** Picks an inspector for a regular file from its path, size and mode bits, or null for none. */

@@ -18,9 +18,21 @@ export type LicenseInfo =
 
 const listed = new Set<string>([...spdxIds, ...deprecatedIds]);
 
-/** Classify a package's `licenses` value. */
-export function readLicense(value: string | null | undefined): LicenseInfo {
+/** Classifications by licence text: a document repeats the same few dozen across hundreds of packages. */
+const byText = new Map<string, Readonly<LicenseInfo>>();
+
+/** Classify a package's `licenses` value. The result is shared between calls with the same text: do not change it. */
+export function readLicense(value: string | null | undefined): Readonly<LicenseInfo> {
   const text = value?.trim() ?? '';
+  let info = byText.get(text);
+  if (info === undefined) {
+    info = classify(text);
+    byText.set(text, info);
+  }
+  return info;
+}
+
+function classify(text: string): LicenseInfo {
   if (text === '' || text === 'NOASSERTION') return { kind: 'unknown' };
   if (text === 'NONE') return { kind: 'none' };
   let tree: parseSpdx.Info;

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { CatalogEnv, Cataloger, Inspection, ParseContext } from '../../cataloger.ts';
 import type { Package } from '../../../core/package.ts';
-import { MIN_BINARY_BYTES, elfGated, isExecutable, isSharedLibrary } from './elf.ts';
+import { MIN_BINARY_BYTES, elfGated, isExecutable, isSharedLibrary, type SectionRead } from './elf.ts';
 import { goBinaryPackages, goBuildInfoInspector } from './parse-go-buildinfo.ts';
 import type { GoBuildInfo } from './parse-go-buildinfo.ts';
 import { parseJavaRelease } from './parse-java-release.ts';
@@ -21,12 +21,14 @@ function inspectionsOf(env: CatalogEnv, name: string): Inspection[] {
 }
 
 const GO = { name: 'go-binary', version: 1 };
+/** Go (1.13 and later) keeps its build info in this section of ELF files. */
+const GO_SECTIONS: SectionRead = { names: ['.go.buildinfo'], make: goBuildInfoInspector };
 
 /** Go modules, main module and standard library from the build info of Go executables (and c-shared libraries). */
 export const goBinaryCataloger = {
   ...GO,
   globs: [],
-  inspect: (path, size, mode) => (size >= MIN_BINARY_BYTES && (isExecutable(mode) || isSharedLibrary(path)) ? elfGated(goBuildInfoInspector) : null),
+  inspect: (path, size, mode) => (size >= MIN_BINARY_BYTES && (isExecutable(mode) || isSharedLibrary(path)) ? elfGated(goBuildInfoInspector, GO_SECTIONS) : null),
   async catalog(env) {
     const foundBy = `${GO.name}@${GO.version}`;
     const out: Package[] = [];
@@ -40,12 +42,14 @@ export const goBinaryCataloger = {
 } satisfies Cataloger;
 
 const RUST = { name: 'rust-binary', version: 1 };
+/** cargo-auditable's section; given the section itself, the inspector need not wait for signs of Rust first. */
+const RUST_SECTIONS: SectionRead = { names: ['.dep-v0'], make: () => rustAuditInspector({ gated: false }) };
 
 /** Crates recorded by cargo-auditable in Rust executables (the zlib-compressed `.dep-v0` section). */
 export const rustBinaryCataloger = {
   ...RUST,
   globs: [],
-  inspect: (_path, size, mode) => (size >= MIN_BINARY_BYTES && isExecutable(mode) ? elfGated(rustAuditInspector) : null),
+  inspect: (_path, size, mode) => (size >= MIN_BINARY_BYTES && isExecutable(mode) ? elfGated(rustAuditInspector, RUST_SECTIONS) : null),
   async catalog(env) {
     const foundBy = `${RUST.name}@${RUST.version}`;
     const out: Package[] = [];

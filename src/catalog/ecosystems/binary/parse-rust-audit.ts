@@ -110,12 +110,12 @@ export type RustAuditResult = { crates: (AuditCrate | null)[] } | { error: strin
  * `{"packages":`, inflates the rest a slice at a time with at most MAX_AUDIT_JSON_BYTES of output, and returns
  * the crates. Streams that grow past the limit or fail to inflate end the search with an error result.
  */
-export function rustAuditInspector(): BinaryInspector {
+export function rustAuditInspector(options: { gated?: boolean } = {}): BinaryInspector {
   // Trying every zlib-looking byte pair of every executable is costly (inflation attempts, thrown errors), so the
   // search starts only once the file has shown itself to be Rust: the standard library's panic locations name
   // `/rustc/<commit>/library/…` in .rodata, and the linker places `.dep-v0` after .rodata (an orphan read-only
   // section) or at the end (a non-allocated one).
-  let gate: NeedleScanner | null = new NeedleScanner([RUST_MARKER], RUST_MARKER.length, () => true);
+  let gate: NeedleScanner | null = options.gated === false ? null : new NeedleScanner([RUST_MARKER], RUST_MARKER.length, () => true);
   let scanner: NeedleScanner | null = new NeedleScanner(ZLIB_HEADERS, PROBE_BYTES, (view, at) => probe(view, at));
   let inflater: Unzlib | null = null;
   let parts: Buffer[] = [];

@@ -102,9 +102,10 @@ export function buildAuditableElf(dir: string, json: string): string {
 /**
  * Build a Go module `example.com/app` with `go build` and no network: `example.com/dep` v1.2.3 comes from a file
  * GOPROXY written here, `example.com/old` is replaced by `example.com/fork` v1.0.0 from the same proxy, and
- * `example.com/local` is replaced by a local directory. Returns the executable's path.
+ * `example.com/local` is replaced by a local directory. `goarch` cross-compiles (e.g. `mips`, a 32-bit big-endian
+ * ELF). Returns the executable's path.
  */
-export async function buildGoBinary(dir: string): Promise<string> {
+export async function buildGoBinary(dir: string, goarch?: string): Promise<string> {
   const proxy = join(dir, 'proxy');
   const mod = async (path: string, version: string, declared: string, pkg: string): Promise<void> => {
     const at = join(proxy, path, '@v');
@@ -146,7 +147,7 @@ export async function buildGoBinary(dir: string): Promise<string> {
   execFileSync('go', ['build', '-buildvcs=false', '-o', exe, '.'], {
     cwd: join(dir, 'app'),
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(dir, 'modcache'), GOTOOLCHAIN: 'local' },
+    env: { ...process.env, GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(dir, 'modcache'), GOTOOLCHAIN: 'local', ...(goarch ? { GOOS: 'linux', GOARCH: goarch } : {}) },
   });
   return exe;
 }
