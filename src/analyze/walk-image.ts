@@ -1,5 +1,6 @@
 // Walks every layer of a resolved image exactly once, several layers at a time, and reports progress.
 import { fileRangeDigest } from '../image/file-range-digest.ts';
+import { openPooledRange } from '../image/file-range-reader.ts';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ResolvedImage } from '../image/resolve.ts';
@@ -54,9 +55,11 @@ export async function walkImage(image: ResolvedImage, options: WalkImageOptions)
         options.onProgress?.({ index, bytes: layer.size, total: layer.size, done: true });
         continue;
       }
-      const stream = await image.store.openBlob(layer);
-      // A layer on local disk is hashed by a worker thread while this one decompresses and parses it.
-      const range = image.store.blobFileRange?.(layer);
+      // A layer on local disk is hashed by a worker thread while this one decompresses and parses it, and read
+      // through a few reused buffers; other sources stream as they come.
+      const range = await image.store.blobFileRange?.(layer);
+      const pooled = range ? await openPooledRange(range) : null;
+      const stream = pooled ? pooled.stream : await image.store.openBlob(layer);
       inFlight.add(stream);
       if (options.onProgress) {
         let bytes = 0;
@@ -73,6 +76,7 @@ export async function walkImage(image: ResolvedImage, options: WalkImageOptions)
           expectedDiffId: layer.diffId,
           expectedSize: layer.size,
           ...(range ? { storedDigest: fileRangeDigest(range) } : {}),
+          ...(pooled ? { release: pooled.release } : {}),
           mediaType: layer.mediaType,
           capture: options.capture,
           ...(options.inspect ? { inspect: options.inspect } : {}),

@@ -42,9 +42,10 @@ export interface BlobStore {
   openBlob(descriptor: Descriptor): Promise<Readable>;
   /**
    * Where a blob's stored bytes lie on local disk, for sources that keep them there (archives, layouts), so they
-   * can be hashed beside the stream rather than in it. Undefined for remote sources.
+   * can be hashed beside the stream and read through reused buffers. Throws NOT_FOUND as openBlob does; undefined
+   * when the bytes are not in a local file as stored.
    */
-  blobFileRange?(descriptor: Descriptor): FileRange | undefined;
+  blobFileRange?(descriptor: Descriptor): Promise<FileRange | undefined>;
   /** Release files, sockets or temporary state. */
   close(): Promise<void>;
 }

@@ -52,7 +52,8 @@ export class TarParser {
     while (pos < len) {
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, len - pos);
-        if (this.state === enum_.meta) this.meta?.parts.push(chunk.subarray(pos, pos + n));
+        // Metadata records may span chunks; the walk reuses chunk buffers, so their bytes are copied.
+        if (this.state === enum_.meta) this.meta?.parts.push(Buffer.from(chunk.subarray(pos, pos + n)));
         else if (this.capturing) this.handler.data(chunk.subarray(pos, pos + n));
         this.remaining -= n;
         pos += n;

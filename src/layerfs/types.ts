@@ -26,6 +26,7 @@ export type CapturePredicate = (path: string, size: number) => boolean;
  * binary's version string), so files of any size are inspected without being held in memory.
  */
 export interface FileInspector {
+  /** The file's next bytes. `chunk` is valid only during the call (the walk reuses buffers): copy what you keep. */
   write(chunk: Buffer): void;
   /** The file ended: its result, kept by path (undefined keeps nothing). */
   end(): unknown;

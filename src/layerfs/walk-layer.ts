@@ -81,6 +81,11 @@ export interface WalkOptions {
    * file the stream comes from). The walk then does not hash the stored bytes itself, and checks this instead.
    */
   storedDigest?: Promise<string>;
+  /**
+   * Called with each stored chunk once the walk is done with it, when the stored bytes are the tar itself
+   * (uncompressed), so the source can reuse its buffer. Inspectors and captures copy what they keep.
+   */
+  release?: (chunk: Buffer) => void;
   /** How errors name the layer; defaults to `layer <index> (<short digest>)`. */
   label?: string;
 }
@@ -316,6 +321,7 @@ class LayerWalk implements TarHandler {
       }
       try {
         this.parser.write(chunk);
+        if (this.inflater === null) this.opts.release?.(chunk);
       } catch (err) {
         // Entries are handled synchronously inside write; whatever escapes must fail the walk, not hang it.
         this.fail(err);

@@ -36,4 +36,21 @@ describe.skipIf(reason !== null)('a real Debian bookworm image', () => {
     const fs = await runCli(['inspect', `fs://${out}/rootfs`, '--format', 'json']);
     expect((JSON.parse(fs.stdout) as { osRelease: unknown }).osRelease).toEqual(a.osRelease);
   }, 120_000);
+
+  it('gives one SBOM from the archive (read through reused, poisoned buffers), the layout and the root filesystem', async () => {
+    type Doc = { packages: { purl: string; locations: { path: string; layerDigest: string | null }[] }[] };
+    const sbom = async (ref: string, env: Record<string, string> = {}) => {
+      const r = await runCli(['sbom', ref, '--format', 'json', '--no-cache'], env);
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as Doc;
+    };
+    // Released chunk buffers are overwritten at once: anything that kept a view of one would read garbage.
+    const archive = await sbom(`archive://${out}/image.tar`, { SEXTANT_POISON_RELEASED_BUFFERS: '1' });
+    const layout = await sbom(`oci-dir://${out}/oci:latest`);
+    const rootfs = await sbom(`fs://${out}/rootfs`);
+    expect(archive.packages.length).toBeGreaterThan(50);
+    expect(archive.packages).toEqual(layout.packages);
+    const withoutLayers = (d: Doc) => d.packages.map((p) => ({ purl: p.purl, paths: p.locations.map((l) => l.path) }));
+    expect(withoutLayers(rootfs)).toEqual(withoutLayers(archive));
+  }, 120_000);
 });

@@ -167,7 +167,8 @@ export function goBuildInfoInspector(): BinaryInspector {
   let result: GoBuildInfo | undefined;
 
   const collect = (chunk: Buffer): void => {
-    parts.push(chunk);
+    // Kept across writes, so copied: the walk reuses the buffers it writes from.
+    parts.push(Buffer.from(chunk));
     have += chunk.length;
     if (have < need) return;
     const buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);

@@ -126,7 +126,8 @@ export function rustAuditInspector(options: { gated?: boolean } = {}): BinaryIns
   const inflate = (chunk: Buffer): void => {
     for (let i = 0; i < chunk.length && inflater && !finished && !error; i += FEED_BYTES) {
       try {
-        inflater.push(chunk.subarray(i, i + FEED_BYTES), false);
+        // fflate may keep its input between pushes, and the walk reuses the buffers it writes from: copy.
+        inflater.push(Uint8Array.prototype.slice.call(chunk, i, i + FEED_BYTES), false);
       } catch (err) {
         error = `corrupt .dep-v0 stream (${(err as Error).message})`;
       }

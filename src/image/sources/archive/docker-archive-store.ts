@@ -86,7 +86,7 @@ export class DockerArchiveStore implements BlobStore {
     return this.files.open(this.member(descriptor));
   }
 
-  blobFileRange(descriptor: Descriptor): FileRange | undefined {
+  async blobFileRange(descriptor: Descriptor): Promise<FileRange | undefined> {
     return this.files.range(this.member(descriptor));
   }
 

@@ -91,8 +91,10 @@ export class OciLayoutStore implements BlobStore {
     return this.files.open(name);
   }
 
-  blobFileRange(descriptor: Descriptor): FileRange | undefined {
-    return this.files.range(blobName(descriptor.digest));
+  async blobFileRange(descriptor: Descriptor): Promise<FileRange | undefined> {
+    const name = blobName(descriptor.digest);
+    if ((await this.files.size(name)) === undefined) throw this.missing(descriptor);
+    return this.files.range(name);
   }
 
   close(): Promise<void> {
