@@ -15,6 +15,7 @@ import type { CapturePredicate, FileInspector, FileResolver, InspectorFactory, L
 import { streamThrough } from '../layerfs/stream-through.ts';
 import { glob } from '../layerfs/glob.ts';
 import { type CatalogEnv, type Cataloger, DEFAULT_MAX_FILE_BYTES, type Inspection } from '../catalog/cataloger.ts';
+import { catalogSignature, type CatalogSignature, type LazyCatalogers, loadedCatalogers } from '../catalog/signature.ts';
 import type { Package } from '../core/package.ts';
 import type { SecretFinding } from '../core/secret.ts';
 import { fileFindings, SECRETS_CATALOGER, secretsCataloger } from '../catalog/secrets/cataloger.ts';
@@ -24,9 +25,11 @@ import { attributeIntroducingLayers } from './introduced-by.ts';
 import { type LayerProgress, walkImage } from './walk-image.ts';
 import type { LayerCache } from './layer-cache.ts';
 import { createHash } from 'node:crypto';
-import { readSbomDocument } from '../sbom/import/read-sbom.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { SextantError } from '../core/errors.ts';
+
+/** The secrets pseudo-cataloger's part of a walk signature. */
+const SECRETS_SIGNATURE = catalogSignature([secretsCataloger]);
 
 /** Files `inspect` reads from the squashed view. */
 const OS_RELEASE_PATHS = new Set(['/etc/os-release', '/usr/lib/os-release']);
@@ -40,8 +43,11 @@ export interface AnalyzeOptions {
   onProgress?: (p: LayerProgress) => void;
   /** Called once the layer list is known, before walking. */
   onLayers?: (layers: { digest: string; size: number }[]) => void;
-  /** Catalogers to run over the squashed filesystem; none for metadata only. */
-  catalogers?: readonly Cataloger[];
+  /**
+   * Catalogers to run over the squashed filesystem; none for metadata only. Lazy ones are loaded only when the
+   * whole-image cache does not already hold the result.
+   */
+  catalogers?: readonly Cataloger[] | LazyCatalogers;
   /** Scan text files, environment, labels and history for secrets (Analysis.secrets). */
   secrets?: boolean;
   /** Reuse and store per-layer walk results (the layer cache); none by default. */
@@ -61,14 +67,17 @@ export interface Analysis {
 
 /** Analyze `reference`: metadata, and packages when catalogers are given. Throws SextantError on bad input. */
 export async function analyzeImage(reference: string, options: AnalyzeOptions): Promise<Analysis> {
-  const catalogers = options.catalogers ?? [];
+  const chosen = options.catalogers ?? [];
+  const lazy = 'load' in chosen ? chosen : loadedCatalogers(chosen);
   // Secret scanning rides the walk as one more inspector; it adds no captures and no packages.
-  const inspecting = options.secrets ? [...catalogers, secretsCataloger] : catalogers;
+  const withSecrets = (catalogers: readonly Cataloger[]) => (options.secrets ? [...catalogers, secretsCataloger] : catalogers);
   const opened = await openImage(reference, { platform: options.platform, insecureRegistry: options.insecureRegistry ?? false });
   try {
     if (opened.kind === 'sbom') return await analyzeSbomFile(reference, opened.path);
     if (opened.kind === 'rootfs') {
-      const resolver = await openRootfs(opened.path, capturePredicate(catalogers), { maxCaptureBytes: walkLimits(catalogers).maxCaptureBytes });
+      const catalogers = await lazy.load();
+      const inspecting = withSecrets(catalogers);
+      const resolver = await openRootfs(opened.path, capturePredicate(catalogers), { maxCaptureBytes: walkLimits(catalogSignature(catalogers).maxFileBytes).maxCaptureBytes });
       const osRelease = await readOsRelease(resolver);
       const inspect = inspectorFactory(inspecting);
       const inspected = inspect ? await inspectRootfs(opened.path, resolver, inspect) : new Map<string, unknown>();
@@ -83,15 +92,17 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
       const statements = await readAttestations(image);
       const attested = sbomStatementsFrom(statements);
       if (attested.length > 0) {
+        const { readSbomDocument } = await import('../sbom/import/read-sbom.ts');
         const packages = attested.flatMap((s) => readSbomDocument(Buffer.from(JSON.stringify(s.predicate)), `the SBOM attestation in layer ${s.layerDigest}`).packages);
         const metadata = imageMetadata(reference, opened, statements, null, null);
         return { metadata, packages, secrets: options.secrets ? scanMetadata(metadata) : [] };
       }
     }
-    const limits = walkLimits(catalogers);
-    const signature = walkSignature(inspecting, limits);
+    const catalogSig = await lazy.signature();
+    const limits = walkLimits(catalogSig.maxFileBytes);
+    const signature = walkSignature(options.secrets ? [catalogSig, SECRETS_SIGNATURE] : [catalogSig], limits);
     // The same image analysed the same way before: its result stands, and not even the layer cache is read.
-    const analysisKey = createHash('sha256').update(`${image.manifestDigest}\n${signature}\n${catalogers.map((c) => `${c.name}@${c.version}`).join(',')}`).digest('hex');
+    const analysisKey = createHash('sha256').update(`${image.manifestDigest}\n${signature}`).digest('hex');
     const cachedAnalysis = options.cache?.getAnalysis(analysisKey) as CachedAnalysis | undefined;
     if (cachedAnalysis) {
       const statements = await readAttestations(image);
@@ -100,7 +111,8 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions): 
       return { metadata, packages: cachedAnalysis.packages, secrets };
     }
     options.onLayers?.(image.layers);
-    const inspect = inspectorFactory(inspecting);
+    const catalogers = await lazy.load();
+    const inspect = inspectorFactory(withSecrets(catalogers));
     const contents = await walkImage(image, {
       ...(options.cache ? { cache: { store: options.cache, signature } } : {}),
       capture: capturePredicate(catalogers),
@@ -217,6 +229,8 @@ async function analyzeSbomFile(reference: string, path: string): Promise<Analysi
   );
   if (size < 0) throw new SextantError('NOT_AN_IMAGE', `${path} is not a file`);
   if (size > MAX_SBOM_FILE_BYTES) throw new SextantError('LIMIT_EXCEEDED', `${path} is too large for an SBOM (${size} bytes)`);
+  // Loaded on demand: SBOM reading brings packageurl-js, whose start-up every other analysis can skip.
+  const { readSbomDocument } = await import('../sbom/import/read-sbom.ts');
   const imported = readSbomDocument(await readFile(path), path);
   const distro = imported.distro?.id
     ? { id: imported.distro.id, versionId: imported.distro.versionId, prettyName: null, name: null, versionCodename: null, idLike: [], path: '' }
@@ -233,8 +247,8 @@ export async function inspectImage(reference: string, options: Omit<AnalyzeOptio
  * What a layer's cached walk depends on: which files were kept and inspected (every cataloger's name@version,
  * globs and size limit), and the limits. Bumping a cataloger's version changes it, so its layers are read again.
  */
-function walkSignature(catalogers: readonly Cataloger[], limits: WalkLimits): string {
-  const parts = catalogers.map((c) => `${c.name}@${c.version}:${c.maxFileBytes ?? ''}:${c.inspect ? 'i' : ''}:${c.globs.join(',')}`);
+function walkSignature(catalogs: readonly CatalogSignature[], limits: WalkLimits): string {
+  const parts = catalogs.map((c) => c.id);
   parts.push(`os-release:64k`, `capture:${limits.maxCaptureBytes}`, `layer:${limits.maxLayerBytes}:${limits.maxCompressionRatio}:${limits.ratioGraceBytes}:${limits.maxEntries}`);
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
@@ -246,10 +260,10 @@ function capturePredicate(catalogers: readonly Cataloger[]): CapturePredicate {
 }
 
 /** Walk limits from the environment; unless SEXTANT_MAX_CAPTURE_BYTES says otherwise, big enough for every cataloger. */
-function walkLimits(catalogers: readonly Cataloger[]): WalkLimits {
+function walkLimits(maxFileBytes: number): WalkLimits {
   const limits = limitsFromEnv();
   if (process.env.SEXTANT_MAX_CAPTURE_BYTES === undefined) {
-    limits.maxCaptureBytes = Math.max(limits.maxCaptureBytes, ...catalogers.map((c) => c.maxFileBytes ?? 0));
+    limits.maxCaptureBytes = Math.max(limits.maxCaptureBytes, maxFileBytes);
   }
   return limits;
 }

@@ -3,6 +3,7 @@ import type { HistoryEntry } from '../core/model.ts';
 import { SextantError } from '../core/errors.ts';
 import { isDigest } from './descriptor.ts';
 import { obj, parseJsonObject, str, stringMap, strArray } from './json.ts';
+import { compareText } from '../core/compare-text.ts';
 
 /** The parts of an image config Sextant reads. */
 export interface ImageConfig {
@@ -64,7 +65,7 @@ export function parseImageConfig(bytes: Buffer, where: string): ImageConfig {
 }
 
 function comparePorts(a: string, b: string): number {
-  return parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b);
+  return parseInt(a, 10) - parseInt(b, 10) || compareText(a, b);
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { ImageMetadata } from '../core/model.ts';
 import type { Package } from '../core/package.ts';
 import type { Relationship, Sbom } from '../core/sbom.ts';
+import { compareText } from '../core/compare-text.ts';
 
 /** Build the SBOM document from an analysis. */
 export function assembleSbom(image: ImageMetadata, found: readonly Package[], toolVersion: string, now = new Date()): Sbom {
@@ -42,7 +43,7 @@ export function mergePackages(found: readonly Package[]): Package[] {
     // Any declaration that says "direct" wins: a package is direct if some manifest asks for it by name.
     if (p.direct === true || seen.direct === null) seen.direct = p.direct ?? seen.direct;
   }
-  return [...byPurl.values()].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  return [...byPurl.values()].sort((a, b) => compareText(a.type, b.type) || compareText(a.name, b.name) || compareText(a.version, b.version));
 }
 
 /** Edges from each package to the packages its `dependsOn` names, within the same ecosystem. */

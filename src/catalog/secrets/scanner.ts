@@ -2,6 +2,7 @@
 // returns redacted matches. Pure: text in, matches out; the secret values never leave this module.
 import type { SecretSeverity } from '../../core/secret.ts';
 import { PLACEHOLDERS, SECRET_RULES, type SecretRule } from './rules.ts';
+import { compareText } from '../../core/compare-text.ts';
 
 /** One secret found in a text, without its value: where it starts and ends, and the redacted preview. */
 export interface SecretMatch {
@@ -76,7 +77,7 @@ export function scanText(text: string, set: RuleSet = DEFAULT_RULE_SET): SecretM
   const specific = found.filter((f) => !f.generic);
   return found
     .filter((f) => !f.generic || !specific.some((s) => s.start < f.end && f.start < s.end))
-    .sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule))
+    .sort((a, b) => a.start - b.start || compareText(a.rule, b.rule))
     .map(({ generic: _generic, ...match }) => match);
 }
 

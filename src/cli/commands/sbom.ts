@@ -22,8 +22,8 @@ export function registerSbom(program: Command): void {
         throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
       }
       const format = opts.format;
-      const [{ defaultCatalogers }, { assembleSbom }] = await Promise.all([import('../../catalog/registry.ts'), import('../../sbom/assemble.ts')]);
-      const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogers(), useAttestations: opts.useAttestations ?? false });
+      const [{ defaultCatalogerSet }, { assembleSbom }] = await Promise.all([import('../../catalog/default-catalogers.ts'), import('../../sbom/assemble.ts')]);
+      const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet, useAttestations: opts.useAttestations ?? false });
       const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
       const writer = sbomFormats[format];
       const text = writer ? writer.render(sbom) : (await import('../output/package-table.ts')).renderPackageTable(sbom);

@@ -14,6 +14,7 @@ import type { PomProject } from './parse-pom-xml.ts';
 import { readZip } from './zip.ts';
 import type { ZipBudget } from './zip.ts';
 import { buildPackage } from '../../package-builder.ts';
+import { compareText } from '../../../core/compare-text.ts';
 
 /** How deep archives inside archives are opened: an ear's war's jar's jar is level 3. */
 export const MAX_NESTING_DEPTH = 4;
@@ -116,7 +117,7 @@ function readArchive(reader: TreeReader, bytes: Uint8Array, virtualPath: string,
   const manifest = manifestBytes ? parseManifest(decoder.decode(manifestBytes)) : {};
 
   const poms: EmbeddedPom[] = [];
-  for (const [name, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, data] of [...files].sort(([a], [b]) => compareText(a, b))) {
     const m = POM_RE.exec(name);
     if (!m || m[3] !== 'properties') continue;
     const props = parsePomProperties(decoder.decode(data), { groupId: m[1], artifactId: m[2] });
