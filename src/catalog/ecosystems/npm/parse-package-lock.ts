@@ -28,7 +28,23 @@ export function parsePackageLockWith(content: Buffer, ctx: ParseContext, root: R
   if (!json) throw new SextantError('CORRUPT', `${ctx.location.path}: not a JSON object`);
   const packages = asRecord(json['packages']);
   const found = packages ? fromPackagesMap(packages, root) : fromDependencyTree(asRecord(json['dependencies']) ?? {}, root);
-  return merge(found).map((f) => npmPackage(f, ctx));
+  const project = projectOf(json, packages, root);
+  return [...(project ? [npmPackage(project, ctx)] : []), ...merge(found).map((f) => npmPackage(f, ctx))];
+}
+
+/**
+ * The project the lockfile belongs to, as the other ecosystems report their application (`metadata.root`): named
+ * and versioned by the lockfile's root entry (v2/v3) or top level (v1). Neither direct nor transitive: it is the
+ * root. None when the lockfile does not name a version (an unversioned app is no package to match advisories on).
+ */
+function projectOf(json: Record<string, unknown>, packages: Record<string, unknown> | undefined, manifest: RootManifest | undefined): NpmPackageFields | undefined {
+  const entry = asRecord(packages?.['']) ?? json;
+  const name = typeof entry['name'] === 'string' ? entry['name'] : typeof json['name'] === 'string' ? json['name'] : '';
+  const version = typeof entry['version'] === 'string' ? entry['version'] : typeof json['version'] === 'string' ? json['version'] : '';
+  if (!name || !version) return undefined;
+  const declared = packages ? rootNames(rootManifestOf(entry)) : new Set<string>();
+  if (manifest) for (const n of rootNames(manifest)) declared.add(n);
+  return { name, version, licenses: manifestLicenses(entry), direct: null, dependsOn: [...declared].sort(), metadata: { root: true } };
 }
 
 /** The Parser form: reads the package.json beside the lockfile through the context. */

@@ -136,6 +136,17 @@ describe('package-lock.json', () => {
     expect(pkgs.get('bar@2.0.0')).toMatchObject({ direct: true, purl: 'pkg:npm/bar@2.0.0', metadata: { alias: 'foo' } });
   });
 
+  it('reports the project itself, marked root, when the lockfile names and versions it (v1 and v3)', () => {
+    const v3 = { name: 'shop', version: '2.1.0', lockfileVersion: 3, packages: { '': { name: 'shop', version: '2.1.0', license: 'MIT', dependencies: { a: '^1' } }, 'node_modules/a': { version: '1.0.0' } } };
+    const root = parsePackageLockWith(buf(v3), ctxAt('/srv/shop/package-lock.json'), undefined).find((p) => p.metadata['root'] === true);
+    expect(root).toMatchObject({ name: 'shop', version: '2.1.0', purl: 'pkg:npm/shop@2.1.0', direct: null, licenses: 'MIT', dependsOn: ['a'] });
+    const v1 = { name: '@acme/web', version: '0.3.0', lockfileVersion: 1, dependencies: { a: { version: '1.0.0' } } };
+    expect(parsePackageLockWith(buf(v1), ctxAt('/app/package-lock.json'), undefined).filter((p) => p.metadata['root'] === true).map((p) => p.purl)).toEqual(['pkg:npm/%40acme/web@0.3.0']);
+    // An unversioned project is no package an advisory could name.
+    const unversioned = { name: 'tool', lockfileVersion: 3, packages: { '': { name: 'tool' } } };
+    expect(parsePackageLockWith(buf(unversioned), ctxAt('/app/package-lock.json'), undefined)).toEqual([]);
+  });
+
   it('throws CORRUPT only for a file that is not JSON', async () => {
     await expect(parsePackageLock(buf('nope'), ctxAt('/app/package-lock.json'))).rejects.toSatisfy((e) => isSextantError(e, 'CORRUPT'));
   });
