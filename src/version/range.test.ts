@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { AffectedRange, RangeEvent } from '../core/advisory.ts';
+import semver from 'semver';
 import { debVersion } from './deb.ts';
+import { semverVersion } from './semver.ts';
 import { affects } from './range.ts';
 import type { VersionScheme } from './scheme.ts';
 
@@ -111,6 +113,41 @@ describe('affects against the real dpkg', () => {
     }
     expect(mismatches).toEqual([]);
     // Both verdicts must occur often, or the agreement proves little.
+    expect(affectedCount).toBeGreaterThan(TRIALS / 5);
+    expect(affectedCount).toBeLessThan((TRIALS * 4) / 5);
+  });
+});
+
+describe('affects against the semver package', () => {
+  const SEED = 0x5e_3e5;
+  const TRIALS = 2000;
+  it(`gives semver.satisfies' verdicts for ${TRIALS} random ranges around random npm versions (seed ${SEED})`, () => {
+    const random = prng(SEED);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const version = () => `${pick([0, 1, 2, 10])}.${pick([0, 1, 9, 10])}.${pick([0, 1, 5])}${pick(['', '', '', '-alpha.1', '-beta', '-rc.2', '-0'])}`;
+    let affectedCount = 0;
+    const mismatches: string[] = [];
+    for (let n = 0; n < TRIALS; n++) {
+      // One interval, as npm advisories write them, in both OSV and node-semver range syntax.
+      let lower = random() < 0.3 ? null : version();
+      let upper = random() < 0.2 ? null : version();
+      // A well-formed interval, as advisories write them: the lower bound below the upper one.
+      if (lower !== null && upper !== null) {
+        if (semver.eq(lower, upper)) upper = null;
+        else if (semver.gt(lower, upper)) [lower, upper] = [upper, lower];
+      }
+      const lastAffected = upper !== null && random() < 0.25;
+      const events: RangeEvent[] = [{ introduced: lower ?? '0' }];
+      if (upper !== null) events.push(lastAffected ? { last_affected: upper } : { fixed: upper });
+      const npmRange = [lower ? `>=${lower}` : '>=0.0.0-0', upper ? `${lastAffected ? '<=' : '<'}${upper}` : ''].join(' ').trim();
+      const installed = version();
+      const ours = affects(semverVersion, installed, [{ type: 'SEMVER', events }]).affected;
+      // includePrerelease: an OSV range covers pre-releases like any other version.
+      const theirs = semver.satisfies(installed, npmRange, { includePrerelease: true });
+      if (ours !== theirs) mismatches.push(`${installed} vs ${JSON.stringify(events)} (${npmRange}): ours ${ours}, semver ${theirs}`);
+      if (theirs) affectedCount++;
+    }
+    expect(mismatches).toEqual([]);
     expect(affectedCount).toBeGreaterThan(TRIALS / 5);
     expect(affectedCount).toBeLessThan((TRIALS * 4) / 5);
   });
