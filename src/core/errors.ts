@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'NETWORK' // connection refused, DNS failure, TLS failure
   | 'REGISTRY' // any other unexpected registry answer
   | 'BAD_REFERENCE' // an image reference that cannot be parsed
+  | 'STORE' // the advisory store cannot be opened, migrated or written
   | 'USAGE'; // wrong command-line usage
 
 /** An expected failure with a stable `code`, a one-line message, and the native `cause` when there is one. */

@@ -1,0 +1,234 @@
+// The advisory store: advisories, their aliases and affected packages in SQLite (embedded, the default) or
+// PostgreSQL, through one Kysely code path and one set of migrations.
+import { createHash } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Advisory, AffectedPackage } from '../../core/advisory.ts';
+import { SextantError } from '../../core/errors.ts';
+import { migrateToLatest } from './migrations.ts';
+import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
+import type { AdvisoryDatabase } from './schema.ts';
+
+/** Where a store lives: a SQLite file path, or a `postgres://` URL (with an optional schema to keep to). */
+export interface StoreLocation {
+  /** SQLite file path, `:memory:`, or `postgres://…` / `postgresql://…`. */
+  url: string;
+  /** PostgreSQL only: the schema to create and use (tests use a fresh one per run). */
+  schema?: string;
+}
+
+/** What an upsert did. */
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** One source's bookkeeping, as `db status` shows it. */
+export interface SourceStatus {
+  name: string;
+  fingerprint: string | null;
+  count: number;
+  updatedAt: string;
+}
+
+/** An advisory with the one affected package a lookup found it by. */
+export interface AffectedMatch {
+  advisory: Advisory;
+  affected: AffectedPackage;
+}
+
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ROWS_PER_INSERT = 400;
+
+/** The ecosystem string split into its base (`Debian`) and release suffix (`12`); Maven's URL suffix is a release too. */
+export function splitEcosystem(ecosystem: string): { base: string; release: string } {
+  const colon = ecosystem.indexOf(':');
+  return colon < 0 ? { base: ecosystem, release: '' } : { base: ecosystem.slice(0, colon), release: ecosystem.slice(colon + 1) };
+}
+
+export class AdvisoryStore {
+  readonly db: Kysely<AdvisoryDatabase>;
+  readonly dialect: 'sqlite' | 'postgres';
+
+  private constructor(db: Kysely<AdvisoryDatabase>, dialect: 'sqlite' | 'postgres') {
+    this.db = db;
+    this.dialect = dialect;
+  }
+
+  /** Open (creating and migrating as needed) the store at `location`. Throws SextantError STORE on failure. */
+  static async open(location: StoreLocation): Promise<AdvisoryStore> {
+    const postgres = /^postgres(ql)?:\/\//.test(location.url);
+    let db: Kysely<AdvisoryDatabase>;
+    try {
+      if (postgres) {
+        const { default: pg } = await import('pg');
+        if (location.schema) {
+          const admin = new pg.Client({ connectionString: location.url });
+          await admin.connect();
+          try {
+            await admin.query(`CREATE SCHEMA IF NOT EXISTS "${location.schema.replace(/"/g, '""')}"`);
+          } finally {
+            await admin.end();
+          }
+        }
+        const pool = new pg.Pool({
+          connectionString: location.url,
+          max: 4,
+          ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
+        });
+        db = new Kysely<AdvisoryDatabase>({ dialect: new PostgresDialect({ pool }) });
+      } else {
+        db = new Kysely<AdvisoryDatabase>({ dialect: nodeSqliteDialect(location.url) });
+      }
+      await migrateToLatest(db as Kysely<unknown>);
+    } catch (err) {
+      const where = postgres ? location.url.replace(/\/\/[^@/]*@/, '//') : location.url;
+      throw new SextantError('STORE', `cannot open the advisory store at ${where}: ${(err as Error).message}`, { cause: err });
+    }
+    return new AdvisoryStore(db, postgres ? 'postgres' : 'sqlite');
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /**
+   * Insert or replace advisories in one transaction. A stored advisory is replaced only by a newer `modified`;
+   * its aliases and affected packages are replaced with it. `source` names who wrote it.
+   */
+  async upsert(advisories: readonly Advisory[], source: string): Promise<UpsertCounts> {
+    const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    // The newest copy of each id in this batch.
+    const byId = new Map<string, Advisory>();
+    for (const a of advisories) {
+      const seen = byId.get(a.id);
+      if (!seen || seen.modified < a.modified) byId.set(a.id, a);
+    }
+    if (byId.size === 0) return counts;
+    await this.db.transaction().execute(async (tx) => {
+      const stored = new Map<string, string>();
+      const ids = [...byId.keys()];
+      for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
+        const rows = await tx.selectFrom('advisory').select(['id', 'modified']).where('id', 'in', ids.slice(i, i + ROWS_PER_INSERT)).execute();
+        for (const r of rows) stored.set(r.id, r.modified);
+      }
+      const fresh: Advisory[] = [];
+      const replaced: Advisory[] = [];
+      for (const a of byId.values()) {
+        const modified = stored.get(a.id);
+        if (modified === undefined) fresh.push(a);
+        else if (modified < a.modified) replaced.push(a);
+        else counts.unchanged++;
+      }
+      const replacedIds = replaced.map((a) => a.id);
+      for (let i = 0; i < replacedIds.length; i += ROWS_PER_INSERT) {
+        const chunk = replacedIds.slice(i, i + ROWS_PER_INSERT);
+        await tx.deleteFrom('affected').where('advisory_id', 'in', chunk).execute();
+        await tx.deleteFrom('advisory_alias').where('advisory_id', 'in', chunk).execute();
+        await tx.deleteFrom('advisory').where('id', 'in', chunk).execute();
+      }
+      const writing = [...fresh, ...replaced];
+      const advisoryRows = writing.map((a) => ({
+        id: a.id,
+        modified: a.modified,
+        published: a.published,
+        withdrawn: a.withdrawn,
+        severity_rating: a.severity?.rating ?? null,
+        severity_score: a.severity?.score ?? null,
+        source,
+        record: JSON.stringify(a),
+      }));
+      const aliasRows = writing.flatMap((a) => [...new Set(a.aliases)].filter((alias) => alias !== a.id).map((alias) => ({ alias, advisory_id: a.id })));
+      const affectedRows = writing.flatMap((a) =>
+        a.affected.map((p) => {
+          const { base, release } = splitEcosystem(p.ecosystem);
+          return { advisory_id: a.id, ecosystem: base, ecosystem_release: release, name: p.name, data: JSON.stringify(p) };
+        }),
+      );
+      for (let i = 0; i < advisoryRows.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory').values(advisoryRows.slice(i, i + ROWS_PER_INSERT)).execute();
+      for (let i = 0; i < aliasRows.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory_alias').values(aliasRows.slice(i, i + ROWS_PER_INSERT)).execute();
+      for (let i = 0; i < affectedRows.length; i += ROWS_PER_INSERT) await tx.insertInto('affected').values(affectedRows.slice(i, i + ROWS_PER_INSERT)).execute();
+      counts.inserted = fresh.length;
+      counts.updated = replaced.length;
+    });
+    return counts;
+  }
+
+  /**
+   * Advisories (withdrawn ones left out) with an affected package named one of `names` in `ecosystem` (base, without
+   * a release; every release's entries are returned, the matcher picks). Names compare exactly.
+   */
+  async affecting(ecosystem: string, names: readonly string[]): Promise<AffectedMatch[]> {
+    const out: AffectedMatch[] = [];
+    const records = new Map<string, Advisory>();
+    const unique = [...new Set(names)];
+    for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
+      const rows = await this.db
+        .selectFrom('affected')
+        .innerJoin('advisory', 'advisory.id', 'affected.advisory_id')
+        .select(['affected.data', 'advisory.id', 'advisory.record'])
+        .where('affected.ecosystem', '=', ecosystem)
+        .where('affected.name', 'in', unique.slice(i, i + ROWS_PER_INSERT))
+        .where('advisory.withdrawn', 'is', null)
+        .execute();
+      for (const r of rows) {
+        let advisory = records.get(r.id);
+        if (!advisory) records.set(r.id, (advisory = JSON.parse(r.record) as Advisory));
+        out.push({ advisory, affected: JSON.parse(r.data) as AffectedPackage });
+      }
+    }
+    return out;
+  }
+
+  /** The advisory with this id, or the ones that list it as an alias (a CVE id names several GHSA/DSA records). */
+  async find(idOrAlias: string): Promise<Advisory[]> {
+    const own = await this.db.selectFrom('advisory').select('record').where('id', '=', idOrAlias).executeTakeFirst();
+    if (own) return [JSON.parse(own.record) as Advisory];
+    const rows = await this.db
+      .selectFrom('advisory_alias')
+      .innerJoin('advisory', 'advisory.id', 'advisory_alias.advisory_id')
+      .select('advisory.record')
+      .where('advisory_alias.alias', '=', idOrAlias)
+      .orderBy('advisory.id')
+      .execute();
+    return rows.map((r) => JSON.parse(r.record) as Advisory);
+  }
+
+  /** Record a source run: what was read (fingerprint) and how many advisories it holds. */
+  async recordSource(name: string, fingerprint: string | null, count: number, at = new Date().toISOString()): Promise<void> {
+    await this.db
+      .insertInto('source')
+      .values({ name, fingerprint, count, updated_at: at })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ fingerprint, count, updated_at: at }))
+      .execute();
+  }
+
+  async sources(): Promise<SourceStatus[]> {
+    const rows = await this.db.selectFrom('source').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, fingerprint: r.fingerprint, count: Number(r.count), updatedAt: r.updated_at }));
+  }
+
+  /** Counts, and a digest naming the database's content (ids and modified times): findings cite it. */
+  async summary(): Promise<{ advisories: number; withdrawn: number; affected: number; lastModified: string | null; digest: string }> {
+    const row = await this.db
+      .selectFrom('advisory')
+      .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('modified').as('last'), sql<number | string>`sum(case when withdrawn is null then 0 else 1 end)`.as('w')])
+      .executeTakeFirstOrThrow();
+    const affected = await this.db.selectFrom('affected').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const hash = createHash('sha256');
+    // Keyset pages rather than a cursor: the same on both databases, bounded memory on either.
+    for (let after = ''; ; ) {
+      const page = await this.db.selectFrom('advisory').select(['id', 'modified']).where('id', '>', after).orderBy('id').limit(5000).execute();
+      for (const r of page) hash.update(`${r.id}\t${r.modified}\n`);
+      if (page.length < 5000) break;
+      after = (page[page.length - 1] as { id: string }).id;
+    }
+    return {
+      advisories: Number(row.n),
+      withdrawn: Number(row.w ?? 0),
+      affected: Number(affected.n),
+      lastModified: (row.last as string | null) ?? null,
+      digest: `sha256:${hash.digest('hex')}`,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+// The advisory store's schema migrations: one list, run the same way on SQLite and PostgreSQL.
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+
+const migrations: Record<string, Migration> = {
+  '001-advisories': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('advisory')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('modified', 'text', (c) => c.notNull())
+        .addColumn('published', 'text')
+        .addColumn('withdrawn', 'text')
+        .addColumn('severity_rating', 'text')
+        .addColumn('severity_score', 'real')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('record', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('advisory_modified').on('advisory').column('modified').execute();
+      await db.schema
+        .createTable('advisory_alias')
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('advisory_id', 'text', (c) => c.notNull().references('advisory.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('advisory_alias_pk', ['alias', 'advisory_id'])
+        .execute();
+      await db.schema.createIndex('advisory_alias_advisory').on('advisory_alias').column('advisory_id').execute();
+      await db.schema
+        .createTable('affected')
+        .addColumn('advisory_id', 'text', (c) => c.notNull().references('advisory.id').onDelete('cascade'))
+        .addColumn('ecosystem', 'text', (c) => c.notNull())
+        .addColumn('ecosystem_release', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('affected_package').on('affected').columns(['ecosystem', 'name']).execute();
+      await db.schema.createIndex('affected_advisory').on('affected').column('advisory_id').execute();
+      await db.schema
+        .createTable('source')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('fingerprint', 'text')
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Bring `db` up to the latest schema; throws the first migration error. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error } = await new Migrator({ db, provider, migrationTableName: 'advisory_migration', migrationLockTableName: 'advisory_migration_lock' }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

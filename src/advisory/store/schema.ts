@@ -1,0 +1,50 @@
+// The advisory store's tables, as Kysely sees them. Searchable fields are columns; the bulky parts are JSON text.
+import type { ColumnType } from 'kysely';
+
+/** One advisory: indexed by id and modified, the whole model kept as JSON for display and matching. */
+export interface AdvisoryTable {
+  id: string;
+  modified: string;
+  published: string | null;
+  withdrawn: string | null;
+  severity_rating: string | null;
+  severity_score: number | null;
+  /** Which source last wrote it (`osv:npm`, `import:…`). */
+  source: string;
+  /** JSON of the core Advisory. */
+  record: string;
+}
+
+/** Every other id an advisory is known by, for alias lookups (CVE ↔ GHSA ↔ DSA …). */
+export interface AliasTable {
+  alias: string;
+  advisory_id: string;
+}
+
+/** One affected package of one advisory: looked up by ecosystem (without its `:release`) and package name. */
+export interface AffectedTable {
+  advisory_id: string;
+  /** OSV ecosystem before any `:` suffix (`Debian`, `npm`). */
+  ecosystem: string;
+  /** The `:`-suffix as written (`12`, `v3.20`, `22.04:LTS`), or '' for none. */
+  ecosystem_release: string;
+  name: string;
+  /** JSON of the core AffectedPackage. */
+  data: string;
+}
+
+/** A feed or import run's bookkeeping: what was fetched last, and how much it holds. */
+export interface SourceTable {
+  name: string;
+  /** ETag, Last-Modified or content digest of what was last read; unchanged means nothing to do. */
+  fingerprint: string | null;
+  count: ColumnType<number, number, number>;
+  updated_at: string;
+}
+
+export interface AdvisoryDatabase {
+  advisory: AdvisoryTable;
+  advisory_alias: AliasTable;
+  affected: AffectedTable;
+  source: SourceTable;
+}
