@@ -122,6 +122,28 @@ describe.each(backends)('advisory store on %s', (_name, location) => {
     }
   });
 
+  it('lands everything written atomically, or nothing when the work fails', async () => {
+    const store = await AdvisoryStore.open(location());
+    try {
+      await store.atomically(async (tx) => {
+        await tx.upsert([advisory('RUSTSEC-2024-0001', '2024-01-01T00:00:00Z', { affected: [pkg('crates.io', 'hyper', '1.0.1')] })], 'tx');
+        await tx.upsert([advisory('RUSTSEC-2024-0002', '2024-01-01T00:00:00Z', { affected: [pkg('crates.io', 'hyper', '1.0.2')] })], 'tx');
+      });
+      expect((await store.affecting('crates.io', ['hyper'])).map((m) => m.advisory.id).sort()).toEqual(['RUSTSEC-2024-0001', 'RUSTSEC-2024-0002']);
+      await expect(
+        store.atomically(async (tx) => {
+          await tx.upsert([advisory('RUSTSEC-2024-0003', '2024-01-01T00:00:00Z', { affected: [pkg('crates.io', 'hyper', '1.0.3')] })], 'tx');
+          await tx.upsert([{ ...advisory('RUSTSEC-2024-0001', '2025-01-01T00:00:00Z'), affected: [] }], 'tx');
+          throw new Error('interrupted');
+        }),
+      ).rejects.toThrow('interrupted');
+      // Neither the new advisory nor the replacement landed.
+      expect((await store.affecting('crates.io', ['hyper'])).map((m) => m.advisory.id).sort()).toEqual(['RUSTSEC-2024-0001', 'RUSTSEC-2024-0002']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes thousands of advisories in one batch', async () => {
     const store = await AdvisoryStore.open(location());
     try {

@@ -89,7 +89,16 @@ export class AdvisoryStore {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    if (!this.db.isTransaction) await this.db.destroy();
+  }
+
+  /**
+   * Run `work` against this store inside one transaction: everything it wrote lands together, or (when it throws)
+   * nothing does and the store is as it was.
+   */
+  async atomically<T>(work: (store: AdvisoryStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((tx) => work(new AdvisoryStore(tx, this.dialect)));
   }
 
   /**
@@ -105,7 +114,7 @@ export class AdvisoryStore {
       if (!seen || seen.modified < a.modified) byId.set(a.id, a);
     }
     if (byId.size === 0) return counts;
-    await this.db.transaction().execute(async (tx) => {
+    await this.atomically(async ({ db: tx }) => {
       const stored = new Map<string, string>();
       const ids = [...byId.keys()];
       for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
