@@ -10,6 +10,7 @@ module.exports = {
     { name: 'layerfs-does-not-know-sources', severity: 'error', from: { path: '^src/layerfs' }, to: { path: '^src/(image|catalog|sbom|analyze|advisory|match|policy|platform|cli)' } },
     { name: 'catalog-reads-through-resolvers', severity: 'error', from: { path: '^src/catalog' }, to: { path: '^src/(image|sbom|analyze|advisory|match|policy|platform|cli)' } },
     { name: 'sbom-below-analyze', severity: 'error', from: { path: '^src/sbom' }, to: { path: '^src/(image|layerfs|analyze|match|policy|platform|cli)' } },
+    { name: 'advisory-knows-only-core-and-versions', severity: 'error', from: { path: '^src/advisory' }, to: { path: '^src/(image|layerfs|catalog|sbom|analyze|match|policy|platform|cli)' } },
     { name: 'match-never-sees-images', severity: 'error', from: { path: '^src/match' }, to: { path: '^src/(image|layerfs|catalog|analyze|policy|platform|cli)' } },
     { name: 'nothing-imports-cli', severity: 'error', from: { path: '^src/(?!cli)' }, to: { path: '^src/cli' } },
     { name: 'nothing-imports-platform', severity: 'error', from: { path: '^src/(?!platform|cli)' }, to: { path: '^src/platform' } },

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isSextantError } from '../core/errors.ts';
 import { registerCache } from './commands/cache.ts';
+import { registerDb } from './commands/db.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerSbom } from './commands/sbom.ts';
 import { registerSecrets } from './commands/secrets.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerCache(program);
   registerSbom(program);
   registerSecrets(program);
+  registerDb(program);
   return program;
 }
 

@@ -69,6 +69,12 @@ describe.each(backends)('advisory store on %s', (_name, location) => {
       expect(await store.upsert([{ ...first, modified: '2023-01-01T00:00:00Z', summary: 'old' }], 'test')).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
       const newer = { ...first, modified: '2024-03-01T00:00:00Z', aliases: ['CVE-2024-0001', 'CVE-2024-0002'], affected: [pkg('npm', 'lodash', '4.17.22')] };
       expect(await store.upsert([newer], 'test')).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      // Different content under the same modified time (Go's records all say year 1) replaces it too.
+      const goStyle = advisory('GO-2024-0001', '0001-01-01T00:00:00Z', { affected: [pkg('Go', 'example.com/a', '1.0.0')] });
+      expect(await store.upsert([goStyle], 'test')).toMatchObject({ inserted: 1 });
+      expect(await store.upsert([goStyle], 'test')).toMatchObject({ unchanged: 1 });
+      expect(await store.upsert([{ ...goStyle, affected: [pkg('Go', 'example.com/a', '1.0.1')] }], 'test')).toMatchObject({ updated: 1 });
+      expect((await store.affecting('Go', ['example.com/a']))[0]?.affected.ranges[0]?.events[1]).toEqual({ fixed: '1.0.1' });
 
       const lodash = await store.affecting('npm', ['lodash', 'express']);
       expect(lodash).toHaveLength(1);

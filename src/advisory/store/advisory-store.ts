@@ -102,8 +102,9 @@ export class AdvisoryStore {
   }
 
   /**
-   * Insert or replace advisories in one transaction. A stored advisory is replaced only by a newer `modified`;
-   * its aliases and affected packages are replaced with it. `source` names who wrote it.
+   * Insert or replace advisories in one transaction. A stored advisory is replaced by a newer `modified`, or by
+   * different content under the same `modified` (the Go database leaves `modified` at year 1); never by an older
+   * one. Its aliases and affected packages are replaced with it. `source` names who wrote it.
    */
   async upsert(advisories: readonly Advisory[], source: string): Promise<UpsertCounts> {
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
@@ -115,18 +116,22 @@ export class AdvisoryStore {
     }
     if (byId.size === 0) return counts;
     await this.atomically(async ({ db: tx }) => {
-      const stored = new Map<string, string>();
+      const stored = new Map<string, { modified: string; digest: string }>();
       const ids = [...byId.keys()];
       for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
-        const rows = await tx.selectFrom('advisory').select(['id', 'modified']).where('id', 'in', ids.slice(i, i + ROWS_PER_INSERT)).execute();
-        for (const r of rows) stored.set(r.id, r.modified);
+        const rows = await tx.selectFrom('advisory').select(['id', 'modified', 'digest']).where('id', 'in', ids.slice(i, i + ROWS_PER_INSERT)).execute();
+        for (const r of rows) stored.set(r.id, r);
       }
       const fresh: Advisory[] = [];
       const replaced: Advisory[] = [];
+      const records = new Map<string, { json: string; digest: string }>();
       for (const a of byId.values()) {
-        const modified = stored.get(a.id);
-        if (modified === undefined) fresh.push(a);
-        else if (modified < a.modified) replaced.push(a);
+        const json = JSON.stringify(a);
+        const digest = createHash('sha256').update(json).digest('hex');
+        records.set(a.id, { json, digest });
+        const old = stored.get(a.id);
+        if (old === undefined) fresh.push(a);
+        else if (old.modified < a.modified || (old.modified === a.modified && old.digest !== digest)) replaced.push(a);
         else counts.unchanged++;
       }
       const replacedIds = replaced.map((a) => a.id);
@@ -145,7 +150,8 @@ export class AdvisoryStore {
         severity_rating: a.severity?.rating ?? null,
         severity_score: a.severity?.score ?? null,
         source,
-        record: JSON.stringify(a),
+        digest: records.get(a.id)?.digest as string,
+        record: records.get(a.id)?.json as string,
       }));
       const aliasRows = writing.flatMap((a) => [...new Set(a.aliases)].filter((alias) => alias !== a.id).map((alias) => ({ alias, advisory_id: a.id })));
       const affectedRows = writing.flatMap((a) =>

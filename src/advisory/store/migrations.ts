@@ -14,6 +14,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('severity_rating', 'text')
         .addColumn('severity_score', 'real')
         .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('digest', 'text', (c) => c.notNull())
         .addColumn('record', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('advisory_modified').on('advisory').column('modified').execute();

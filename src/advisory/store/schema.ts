@@ -11,6 +11,8 @@ export interface AdvisoryTable {
   severity_score: number | null;
   /** Which source last wrote it (`osv:npm`, `import:…`). */
   source: string;
+  /** sha256 of `record`: tells a changed advisory from the same one when `modified` does not move (Go's records). */
+  digest: string;
   /** JSON of the core Advisory. */
   record: string;
 }
