@@ -83,6 +83,9 @@ describe.each(backends)('advisory store on %s', (_name, location) => {
       // Every release of an ecosystem is returned; the matcher picks the image's.
       expect((await store.affecting('Debian', ['openssl'])).map((m) => m.affected.ecosystem).sort()).toEqual(['Debian:11', 'Debian:12']);
       expect(await store.affecting('PyPI', ['lodash'])).toEqual([]);
+      // PyPI names compare as PEP 503 normalises them.
+      await store.upsert([advisory('PYSEC-2099-1', '2024-01-01T00:00:00Z', { affected: [pkg('PyPI', 'Zope.Interface', '5.0')] })], 'test');
+      expect((await store.affecting('PyPI', ['zope-interface'])).map((m) => m.affected.name)).toEqual(['Zope.Interface']);
 
       // By id, or by an alias several advisories share.
       expect((await store.find('GHSA-aaaa-bbbb-cccc')).map((a) => a.id)).toEqual(['GHSA-aaaa-bbbb-cccc']);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Advisory, AffectedPackage } from '../../core/advisory.ts';
 import { SextantError } from '../../core/errors.ts';
+import { lookupName } from '../names.ts';
 import { migrateToLatest } from './migrations.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import type { AdvisoryDatabase } from './schema.ts';
@@ -157,7 +158,7 @@ export class AdvisoryStore {
       const affectedRows = writing.flatMap((a) =>
         a.affected.map((p) => {
           const { base, release } = splitEcosystem(p.ecosystem);
-          return { advisory_id: a.id, ecosystem: base, ecosystem_release: release, name: p.name, data: JSON.stringify(p) };
+          return { advisory_id: a.id, ecosystem: base, ecosystem_release: release, name: lookupName(base, p.name), data: JSON.stringify(p) };
         }),
       );
       for (let i = 0; i < advisoryRows.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory').values(advisoryRows.slice(i, i + ROWS_PER_INSERT)).execute();
@@ -171,12 +172,13 @@ export class AdvisoryStore {
 
   /**
    * Advisories (withdrawn ones left out) with an affected package named one of `names` in `ecosystem` (base, without
-   * a release; every release's entries are returned, the matcher picks). Names compare exactly.
+   * a release; every release's entries are returned, the matcher picks). Names compare as the ecosystem's index
+   * does (`lookupName`: PEP 503 for PyPI, case-blind for NuGet and Packagist, exact elsewhere).
    */
   async affecting(ecosystem: string, names: readonly string[]): Promise<AffectedMatch[]> {
     const out: AffectedMatch[] = [];
     const records = new Map<string, Advisory>();
-    const unique = [...new Set(names)];
+    const unique = [...new Set(names.map((n) => lookupName(ecosystem, n)))];
     for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
       const rows = await this.db
         .selectFrom('affected')
