@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isSextantError } from '../core/errors.ts';
 import { registerCache } from './commands/cache.ts';
+import { registerCves } from './commands/cves.ts';
 import { registerDb } from './commands/db.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerSbom } from './commands/sbom.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerCache(program);
   registerSbom(program);
   registerSecrets(program);
+  registerCves(program);
   registerDb(program);
   return program;
 }
@@ -29,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command that found what it was asked to fail on (`cves --exit-code`) sets 1.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version "errors" are normal exits; usage errors were already printed by commander.

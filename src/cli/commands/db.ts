@@ -1,25 +1,10 @@
 // `sextant db import|status`: the local advisory store ($SEXTANT_HOME/db, or --database postgres://…).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { sextantHome } from '../../core/home.ts';
 import { SextantError } from '../../core/errors.ts';
-import type { AdvisoryStore } from '../../advisory/store/advisory-store.ts';
+import { DATABASE_OPTION_HELP, openAdvisoryStore } from '../open-advisory-store.ts';
 
 interface DbOptions {
   database?: string;
-}
-
-/** The advisory store the options name: `--database` (a SQLite path or postgres:// URL), else $SEXTANT_HOME/db. */
-async function openStore(opts: DbOptions): Promise<AdvisoryStore> {
-  const { AdvisoryStore } = await import('../../advisory/store/advisory-store.ts');
-  let url = opts.database ?? process.env.SEXTANT_DATABASE;
-  if (!url) {
-    const dir = join(sextantHome(), 'db');
-    mkdirSync(dir, { recursive: true });
-    url = join(dir, 'advisories.sqlite');
-  }
-  return AdvisoryStore.open({ url });
 }
 
 /** Add `db` and its subcommands to the program. */
@@ -28,11 +13,11 @@ export function registerDb(program: Command): void {
   db.command('import')
     .description('Load OSV advisories from local JSON files, directories or zips (for air-gapped use); all or nothing')
     .argument('<path...>', 'OSV .json files, directories of them, or .zip dumps')
-    .option('--database <url>', 'SQLite file or postgres:// URL (default: $SEXTANT_HOME/db/advisories.sqlite)')
+    .option('--database <url>', DATABASE_OPTION_HELP)
     .option('-q, --quiet', 'no summary line')
     .action(async (paths: string[], opts: DbOptions & { quiet?: boolean }) => {
       const { importOsv } = await import('../../advisory/import-osv.ts');
-      const store = await openStore(opts);
+      const store = await openAdvisoryStore(opts.database);
       try {
         const r = await importOsv(store, paths);
         if (!opts.quiet) {
@@ -44,11 +29,11 @@ export function registerDb(program: Command): void {
     });
   db.command('status')
     .description('Show the advisory sources, counts, last update and the database digest')
-    .option('--database <url>', 'SQLite file or postgres:// URL (default: $SEXTANT_HOME/db/advisories.sqlite)')
+    .option('--database <url>', DATABASE_OPTION_HELP)
     .option('--format <format>', 'output format: table or json', 'table')
     .action(async (opts: DbOptions & { format: string }) => {
       if (opts.format !== 'table' && opts.format !== 'json') throw new SextantError('USAGE', `unknown format "${opts.format}" (use table or json)`);
-      const store = await openStore(opts);
+      const store = await openAdvisoryStore(opts.database);
       try {
         const [summary, sources] = await Promise.all([store.summary(), store.sources()]);
         if (opts.format === 'json') {

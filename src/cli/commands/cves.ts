@@ -1,0 +1,77 @@
+// `sextant cves IMAGE`: the vulnerabilities of an image's packages, from the local advisory database.
+import type { Command } from 'commander';
+import { SextantError } from '../../core/errors.ts';
+import type { SeverityRating } from '../../core/advisory.ts';
+import { runAnalysis, withImageOptions, type ImageCommandOptions } from '../run-analysis.ts';
+import { DATABASE_OPTION_HELP, openAdvisoryStore } from '../open-advisory-store.ts';
+import { version } from '../version.ts';
+
+const RATINGS: SeverityRating[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
+const FORMATS = ['table', 'json'];
+
+interface CvesOptions extends ImageCommandOptions {
+  format: string;
+  database?: string;
+  onlySeverity?: string;
+  onlyFixed?: boolean;
+  onlyUnfixed?: boolean;
+  onlyPackageType?: string;
+  exitCode?: boolean;
+}
+
+/** Add `cves` to the program. */
+export function registerCves(program: Command): void {
+  withImageOptions(program.command('cves'))
+    .description('List the known vulnerabilities of an image\u2019s packages (from the advisory database: see db import)')
+    .argument('<image>', 'archive://PATH | oci-dir://PATH[:TAG] | registry://HOST/REPO[:TAG|@DIGEST] | fs://PATH | sbom://FILE | NAME[:TAG]')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
+    .option('--database <url>', DATABASE_OPTION_HELP)
+    .option('--only-severity <list>', 'only these severities, comma-separated (critical,high,medium,low,unknown)')
+    .option('--only-fixed', 'only vulnerabilities with a fix')
+    .option('--only-unfixed', 'only vulnerabilities without a fix')
+    .option('--only-package-type <list>', 'only packages of these purl types, comma-separated (deb,npm,…)')
+    .option('--exit-code', 'exit 1 when vulnerabilities remain after the filters')
+    .action(async (image: string, opts: CvesOptions) => {
+      if (!FORMATS.includes(opts.format)) throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
+      if (opts.onlyFixed && opts.onlyUnfixed) throw new SextantError('USAGE', '--only-fixed and --only-unfixed exclude each other');
+      const severities = list(opts.onlySeverity);
+      const unknown = severities?.filter((s) => !RATINGS.includes(s as SeverityRating));
+      if (unknown?.length) throw new SextantError('USAGE', `unknown severity "${unknown[0]}" (use ${RATINGS.join(', ')})`);
+      const types = list(opts.onlyPackageType);
+
+      const [{ defaultCatalogerSet }, { assembleSbom }, { matchPackages }] = await Promise.all([
+        import('../../catalog/default-catalogers.ts'),
+        import('../../sbom/assemble.ts'),
+        import('../../match/matcher.ts'),
+      ]);
+      const store = await openAdvisoryStore(opts.database);
+      try {
+        const { digest, advisories } = await store.summary();
+        if (advisories === 0) process.stderr.write('sextant: warning: the advisory database is empty (load one with sextant db import)\n');
+        const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet });
+        const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
+        const { findings: all, undecided } = await matchPackages(sbom.packages, sbom.distro, (eco, names) => store.affecting(eco, names), digest);
+        const findings = all.filter(
+          (f) =>
+            (!severities || severities.includes(f.severity?.rating ?? 'unknown')) &&
+            (!types || types.includes(f.packageType)) &&
+            (!opts.onlyFixed || f.fixedIn.length > 0) &&
+            (!opts.onlyUnfixed || f.fixedIn.length === 0),
+        );
+        if (opts.format === 'json') {
+          process.stdout.write(`${JSON.stringify({ image: { reference: sbom.image.reference, digest: sbom.image.digest, distro: sbom.distro }, database: digest, packageCount: sbom.packageCount, findings, undecided }, null, 2)}\n`);
+        } else {
+          const { renderFindingsTable } = await import('../output/findings-table.ts');
+          const layerIndex = new Map(sbom.image.layers.map((l, i) => [l.diffId, i]));
+          process.stdout.write(renderFindingsTable(findings, layerIndex));
+        }
+        if (opts.exitCode && findings.length > 0) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
