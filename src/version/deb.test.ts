@@ -4,24 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { versionCases } from '../../test/support/version-vectors.ts';
 import { debVersion } from './deb.ts';
 import { InvalidVersionError, sign } from './scheme.ts';
+import { prng } from '../../test/support/prng.ts';
 
 describe('debVersion against the public vectors (apt, dpkg, go-deb-version)', () => {
   it.each(versionCases('debian'))('compare(%j, %j) is %i', (a, b, expected) => {
     expect(sign(debVersion.compare(a, b))).toBe(expected);
   });
 });
-
-/** mulberry32: a small seeded PRNG, so a failing pair can be reproduced from the seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A version as pieces, so a second version can share a prefix with the first and differ only after it. */
 interface Pieces {

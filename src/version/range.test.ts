@@ -6,6 +6,7 @@ import { debVersion } from './deb.ts';
 import { semverVersion } from './semver.ts';
 import { affects } from './range.ts';
 import type { VersionScheme } from './scheme.ts';
+import { prng } from '../../test/support/prng.ts';
 
 const eco = (...events: RangeEvent[]): AffectedRange => ({ type: 'ECOSYSTEM', events });
 
@@ -50,18 +51,6 @@ describe('affects (OSV evaluation)', () => {
     expect(() => affects(debVersion, 'a:b', [eco({ introduced: '0' })])).toThrow(/not a valid deb version/);
   });
 });
-
-/** mulberry32: a small seeded PRNG, so a failing draw can be reproduced. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Debian versions of the shapes advisories meet: epochs, ~rc pre-releases, +debNuM security updates, backports. */
 function debianVersions(random: () => number, count: number): string[] {
