@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isSextantError } from '../core/errors.ts';
 import { registerCache } from './commands/cache.ts';
 import { registerCves } from './commands/cves.ts';
+import { registerQuickview } from './commands/quickview.ts';
 import { registerDb } from './commands/db.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerSbom } from './commands/sbom.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSbom(program);
   registerSecrets(program);
   registerCves(program);
+  registerQuickview(program);
   registerDb(program);
   return program;
 }

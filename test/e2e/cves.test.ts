@@ -76,4 +76,18 @@ describe('sextant cves', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/the advisory database is empty/);
   });
+
+  it('quickview counts the vulnerabilities by severity beside the package count and OS', async () => {
+    const r = await runCli(['quickview', `oci-dir://${layout}`, '-q', '--format', 'json'], { SEXTANT_HOME: home });
+    expect(r.stderr).toBe('');
+    const q = JSON.parse(r.stdout) as { packages: number; os: string | null; vulnerabilities: Record<string, number> };
+    const cves = JSON.parse((await runCli(['cves', `oci-dir://${layout}`, '-q', '--format', 'json'], { SEXTANT_HOME: home })).stdout) as Report;
+    expect(q.vulnerabilities.total).toBe(cves.findings.length);
+    expect(q.vulnerabilities.fixable).toBe(cves.findings.filter((f) => f.fixedIn.length > 0).length);
+    expect(['critical', 'high', 'medium', 'low', 'unknown'].reduce((n, k) => n + (q.vulnerabilities[k] ?? 0), 0)).toBe(q.vulnerabilities.total);
+    expect(q.packages).toBeGreaterThanOrEqual(3);
+    expect(q.os).toBe('debian');
+    const table = await runCli(['quickview', `oci-dir://${layout}`, '-q'], { SEXTANT_HOME: home });
+    expect(table.stdout).toMatch(/Vulns\s+4 \(4 fixable\)/);
+  });
 });

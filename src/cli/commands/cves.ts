@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
 import type { SeverityRating } from '../../core/advisory.ts';
-import { runAnalysis, withImageOptions, type ImageCommandOptions } from '../run-analysis.ts';
-import { DATABASE_OPTION_HELP, openAdvisoryStore } from '../open-advisory-store.ts';
-import { version } from '../version.ts';
+import { withImageOptions, type ImageCommandOptions } from '../run-analysis.ts';
+import { DATABASE_OPTION_HELP } from '../open-advisory-store.ts';
+import { scanImage } from '../scan-image.ts';
 
 const RATINGS: SeverityRating[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
 const FORMATS = ['table', 'json'];
@@ -39,36 +39,22 @@ export function registerCves(program: Command): void {
       if (unknown?.length) throw new SextantError('USAGE', `unknown severity "${unknown[0]}" (use ${RATINGS.join(', ')})`);
       const types = list(opts.onlyPackageType);
 
-      const [{ defaultCatalogerSet }, { assembleSbom }, { matchPackages }] = await Promise.all([
-        import('../../catalog/default-catalogers.ts'),
-        import('../../sbom/assemble.ts'),
-        import('../../match/matcher.ts'),
-      ]);
-      const store = await openAdvisoryStore(opts.database);
-      try {
-        const { digest, advisories } = await store.summary();
-        if (advisories === 0) process.stderr.write('sextant: warning: the advisory database is empty (load one with sextant db import)\n');
-        const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet });
-        const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
-        const { findings: all, undecided } = await matchPackages(sbom.packages, sbom.distro, (eco, names) => store.affecting(eco, names), digest);
-        const findings = all.filter(
-          (f) =>
-            (!severities || severities.includes(f.severity?.rating ?? 'unknown')) &&
-            (!types || types.includes(f.packageType)) &&
-            (!opts.onlyFixed || f.fixedIn.length > 0) &&
-            (!opts.onlyUnfixed || f.fixedIn.length === 0),
-        );
-        if (opts.format === 'json') {
-          process.stdout.write(`${JSON.stringify({ image: { reference: sbom.image.reference, digest: sbom.image.digest, distro: sbom.distro }, database: digest, packageCount: sbom.packageCount, findings, undecided }, null, 2)}\n`);
-        } else {
-          const { renderFindingsTable } = await import('../output/findings-table.ts');
-          const layerIndex = new Map(sbom.image.layers.map((l, i) => [l.diffId, i]));
-          process.stdout.write(renderFindingsTable(findings, layerIndex));
-        }
-        if (opts.exitCode && findings.length > 0) process.exitCode = 1;
-      } finally {
-        await store.close();
+      const { sbom, findings: all, undecided, database: digest } = await scanImage(image, opts, opts.database);
+      const findings = all.filter(
+        (f) =>
+          (!severities || severities.includes(f.severity?.rating ?? 'unknown')) &&
+          (!types || types.includes(f.packageType)) &&
+          (!opts.onlyFixed || f.fixedIn.length > 0) &&
+          (!opts.onlyUnfixed || f.fixedIn.length === 0),
+      );
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify({ image: { reference: sbom.image.reference, digest: sbom.image.digest, distro: sbom.distro }, database: digest, packageCount: sbom.packageCount, findings, undecided }, null, 2)}\n`);
+      } else {
+        const { renderFindingsTable } = await import('../output/findings-table.ts');
+        const layerIndex = new Map(sbom.image.layers.map((l, i) => [l.diffId, i]));
+        process.stdout.write(renderFindingsTable(findings, layerIndex));
       }
+      if (opts.exitCode && findings.length > 0) process.exitCode = 1;
     });
 }
 
