@@ -71,6 +71,16 @@ describe('sextant cves', () => {
     expect(bad.stderr).toMatch(/^sextant: unknown severity "severe"/);
   });
 
+  it('explains a match by any of its ids, and says so when an id does not match', async () => {
+    const r = await runCli(['cves', `oci-dir://${layout}`, '-q', '--explain', 'GHSA-hrpp-h998-j3pp'], { SEXTANT_HOME: home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('CVE-2022-24999 affects qs 6.5.2');
+    expect(r.stdout).toMatch(/GHSA-hrpp-h998-j3pp: npm qs 6\.5\.2 \(looked up by package\) is in >=6\.5\.0, <6\.5\.3, ordered as semver versions; osv-range, database sha256:[0-9a-f]{64}/);
+    expect(r.stdout).toContain('fixed in: 6.5.3');
+    const none = await runCli(['cves', `oci-dir://${layout}`, '-q', '--explain', 'CVE-2017-20162'], { SEXTANT_HOME: home });
+    expect(none.stdout).toBe('CVE-2017-20162 does not affect any package of this image (no advisory with that id or alias matched)\n');
+  });
+
   it('warns when the advisory database is empty', async () => {
     const r = await runCli(['cves', `oci-dir://${layout}`, '-q'], { SEXTANT_HOME: join(dir, 'empty-home') });
     expect(r.code).toBe(0);

@@ -17,6 +17,7 @@ interface CvesOptions extends ImageCommandOptions {
   onlyUnfixed?: boolean;
   onlyPackageType?: string;
   exitCode?: boolean;
+  explain?: string;
 }
 
 /** Add `cves` to the program. */
@@ -31,6 +32,7 @@ export function registerCves(program: Command): void {
     .option('--only-unfixed', 'only vulnerabilities without a fix')
     .option('--only-package-type <list>', 'only packages of these purl types, comma-separated (deb,npm,…)')
     .option('--exit-code', 'exit 1 when vulnerabilities remain after the filters')
+    .option('--explain <id>', 'show why a vulnerability (any of its ids: CVE, GHSA, DSA…) matched, or why not')
     .action(async (image: string, opts: CvesOptions) => {
       if (!FORMATS.includes(opts.format)) throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
       if (opts.onlyFixed && opts.onlyUnfixed) throw new SextantError('USAGE', '--only-fixed and --only-unfixed exclude each other');
@@ -47,6 +49,11 @@ export function registerCves(program: Command): void {
           (!opts.onlyFixed || f.fixedIn.length > 0) &&
           (!opts.onlyUnfixed || f.fixedIn.length === 0),
       );
+      if (opts.explain) {
+        const { renderExplanation } = await import('../output/explain.ts');
+        process.stdout.write(renderExplanation(opts.explain, all, undecided, opts.format === 'json'));
+        return;
+      }
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify({ image: { reference: sbom.image.reference, digest: sbom.image.digest, distro: sbom.distro }, database: digest, packageCount: sbom.packageCount, findings, undecided }, null, 2)}\n`);
       } else {
