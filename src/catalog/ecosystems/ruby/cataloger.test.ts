@@ -1,19 +1,17 @@
 // End-to-end test of the Ruby catalogers through a real root filesystem resolver.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRootfs } from '../../../layerfs/rootfs-resolver.ts';
 import type { CatalogEnv } from '../../cataloger.ts';
 import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './cataloger.ts';
+import { putFile } from '../../../../test/support/put-file.ts';
 
 let root: string;
 let env: CatalogEnv;
 
-async function put(path: string, content: string): Promise<void> {
-  await mkdir(dirname(join(root, path)), { recursive: true });
-  await writeFile(join(root, path), content);
-}
+const put = (path: string, content: string): Promise<void> => putFile(root, path, content);
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sextant-ruby-'));
