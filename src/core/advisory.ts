@@ -58,3 +58,29 @@ export interface Advisory {
   /** CWE ids when the database gives them. */
   cwes: string[];
 }
+
+/** A CISA Known Exploited Vulnerabilities catalogue entry for one CVE. */
+export interface KnownExploited {
+  cve: string;
+  vendorProject: string;
+  product: string;
+  vulnerabilityName: string;
+  /** YYYY-MM-DD. */
+  dateAdded: string;
+  /** YYYY-MM-DD: the remediation deadline CISA set for US federal agencies. */
+  dueDate: string | null;
+  requiredAction: string;
+  /** `knownRansomwareCampaignUse`: true for "Known", false for "Unknown". */
+  knownRansomware: boolean;
+}
+
+/** A FIRST EPSS score for one CVE: the probability of exploitation in the next 30 days, and its percentile. */
+export interface ExploitPrediction {
+  cve: string;
+  /** 0–1. */
+  score: number;
+  /** 0–1. */
+  percentile: number;
+  /** YYYY-MM-DD of the score publication. */
+  date: string;
+}

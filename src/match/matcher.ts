@@ -1,7 +1,7 @@
 // The matcher: packages in, findings out. Each package is looked up by its OSV coordinates, each candidate's
 // ranges are evaluated with the ecosystem's version scheme, and advisories that are one vulnerability under
 // several ids (CVE, GHSA, DSA, …) become one finding per package that lists them all, with why it matched.
-import type { Advisory, AffectedPackage, Severity } from '../core/advisory.ts';
+import type { Advisory, AffectedPackage, ExploitPrediction, KnownExploited, Severity } from '../core/advisory.ts';
 import type { OsRelease } from '../core/model.ts';
 import type { Package } from '../core/package.ts';
 import { lookupName } from '../advisory/names.ts';
@@ -49,6 +49,20 @@ export interface Finding {
   /** Diff IDs of the layers that introduced the package. */
   layers: string[];
   explanations: MatchExplanation[];
+  /** The CISA KEV entry of one of its CVE ids, or null (filled in by `withExploitData`). */
+  kev: KnownExploited | null;
+  /** The highest EPSS score among its CVE ids, or null (filled in by `withExploitData`). */
+  epss: ExploitPrediction | null;
+  /** An OpenVEX `under_investigation` statement about it, kept as a note; null when none. */
+  vex: VexAnnotation | null;
+}
+
+/** A VEX statement that annotates a finding without suppressing it. */
+export interface VexAnnotation {
+  status: 'under_investigation' | 'affected';
+  /** The VEX document it came from (path or `@id`). */
+  document: string;
+  statement: string | null;
 }
 
 /** Something the matcher could not decide, reported rather than guessed. */
@@ -172,6 +186,9 @@ function mergeByAlias(p: Package, matched: { advisory: Advisory; fixedIn: string
       summary: items.find((i) => i.advisory.summary)?.advisory.summary ?? null,
       layers: [...new Set(p.locations.map((l) => l.layerDigest).filter((d): d is string => d !== null))],
       explanations: items.map((i) => i.explanation).sort((a, b) => (a.advisoryId < b.advisoryId ? -1 : 1)),
+      kev: null,
+      epss: null,
+      vex: null,
     };
   });
 }
