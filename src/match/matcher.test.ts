@@ -36,6 +36,12 @@ beforeAll(async () => {
       osv({ id: 'DSA-4963-1', aliases: ['CVE-2021-3711'], affected: [{ package: { ecosystem: 'Debian:11', name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.1.1k-1+deb11u1' }] }] }] }),
       // A binary-named record for a package whose source has none.
       osv({ id: 'DEBIAN-CVE-2099-0001', aliases: ['CVE-2099-0001'], affected: [{ package: { ecosystem: 'Debian:12', name: 'libfoo1' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0-1' }] }] }] }),
+      // Red Hat names a product stream and repository, and writes epoch 0 out; EUS streams are other products.
+      osv({ id: 'RHSA-2024:2447', aliases: ['CVE-2023-5678'], affected: [
+        { package: { ecosystem: 'Red Hat:enterprise_linux:9::appstream', name: 'openssl-libs' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-27.el9' }] }] },
+        { package: { ecosystem: 'Red Hat:rhel_eus:9.2::baseos', name: 'openssl-libs' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-18.el9_2' }] }] },
+      ] }),
+      osv({ id: 'RHSA-2024:9999', aliases: ['CVE-2099-0009'], affected: [{ package: { ecosystem: 'Red Hat:enterprise_linux:8::baseos', name: 'openssl-libs' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:1.1.1k-12.el8' }] }] }] }),
       osv({ id: 'DEBIAN-CVE-2099-0002', withdrawn: '2024-02-01T00:00:00Z', affected: [{ package: { ecosystem: 'Debian:12', name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] }] }),
     ],
     'test',
@@ -87,6 +93,14 @@ describe('matchPackages', () => {
     // The security update is not affected; the Debian 11 record and the withdrawn one never count.
     const fixed = await matchPackages([{ ...libssl, version: '3.0.11-1~deb12u2', source: { name: 'openssl', version: '3.0.11-1~deb12u2' } }], debian12, lookup, 'sha256:db');
     expect(fixed.findings).toEqual([]);
+  });
+
+  it('matches Red Hat packages in every repository of the image’s product stream, and only there', async () => {
+    const rhel94: OsRelease = { ...debian12, id: 'rhel', versionId: '9.4', prettyName: 'Red Hat Enterprise Linux 9.4 (Plow)', versionCodename: null };
+    const libs = pkg({ type: 'rpm', name: 'openssl-libs', version: '1:3.0.7-24.el9' });
+    const { findings } = await matchPackages([libs], rhel94, lookup, 'sha256:db');
+    expect(findings.map((f) => [f.id, f.fixedIn, f.explanations.map((e) => e.ecosystem)])).toEqual([['CVE-2023-5678', ['1:3.0.7-27.el9'], ['Red Hat:enterprise_linux:9::appstream']]]);
+    expect((await matchPackages([{ ...libs, version: '1:3.0.7-27.el9' }], rhel94, lookup, 'sha256:db')).findings).toEqual([]);
   });
 
   it('reports versions it cannot read instead of guessing', async () => {

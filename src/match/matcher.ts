@@ -128,7 +128,9 @@ export async function matchPackages(packages: readonly Package[], distro: OsRele
 function releaseMatches(affected: AffectedPackage, c: OsvCoordinates): boolean {
   if (c.release === null) return true;
   const colon = affected.ecosystem.indexOf(':');
-  return colon >= 0 && affected.ecosystem.slice(colon + 1) === c.release;
+  if (colon < 0) return false;
+  const release = affected.ecosystem.slice(colon + 1);
+  return release === c.release || release.startsWith(`${c.release}:`);
 }
 
 /** Whether `affected` covers the package's version: each range type with its scheme, or the versions list. */

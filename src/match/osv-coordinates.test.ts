@@ -23,7 +23,8 @@ describe('osvCoordinates', () => {
     expect(osvCoordinates(bash, distro('debian', '12'))).toEqual([{ ecosystem: 'Debian', release: '12', name: 'bash', version: '5.2.15-2+b7', keyedBy: 'source package' }]);
     expect(osvCoordinates(bash, distro('ubuntu', '22.04', 'Ubuntu 22.04.4 LTS'))[0]).toMatchObject({ ecosystem: 'Ubuntu', release: '22.04:LTS' });
     expect(osvCoordinates(bash, distro('ubuntu', '23.10', 'Ubuntu 23.10'))[0]).toMatchObject({ ecosystem: 'Ubuntu', release: '23.10' });
-    // Debian testing has no VERSION_ID: no release to pick advisories for.
+    // Debian testing and sid have no VERSION_ID: the codename names the release they become; without one, nothing.
+    expect(osvCoordinates(bash, { ...distro('debian', null, 'Debian GNU/Linux trixie/sid'), versionCodename: 'trixie' })[0]).toMatchObject({ ecosystem: 'Debian', release: '13' });
     expect(osvCoordinates(bash, distro('debian', null))).toEqual([]);
   });
 
@@ -34,6 +35,10 @@ describe('osvCoordinates', () => {
     const curl = pkg({ type: 'rpm', name: 'curl', version: '7.76.1-29.el9_4' });
     expect(osvCoordinates(curl, distro('rocky', '9.4'))[0]).toMatchObject({ ecosystem: 'Rocky Linux', release: '9' });
     expect(osvCoordinates(curl, distro('almalinux', '8.10'))[0]).toMatchObject({ ecosystem: 'AlmaLinux', release: '8' });
+    expect(osvCoordinates(curl, distro('rhel', '9.4'))[0]).toMatchObject({ ecosystem: 'Red Hat', release: 'enterprise_linux:9' });
+    expect(osvCoordinates(curl, distro('opensuse-leap', '15.5'))[0]).toMatchObject({ ecosystem: 'openSUSE', release: 'Leap 15.5' });
+    expect(osvCoordinates(curl, distro('sles', '15.5'))[0]).toMatchObject({ ecosystem: 'SUSE', release: 'Linux Enterprise Server 15 SP5' });
+    expect(osvCoordinates(curl, distro('sles', '15'))[0]).toMatchObject({ ecosystem: 'SUSE', release: 'Linux Enterprise Server 15' });
     expect(osvCoordinates(curl, null)).toEqual([]);
   });
 

@@ -10,6 +10,8 @@ export interface OsvCoordinates {
   /**
    * For distributions, the releases whose advisories apply (`Debian:12` → `12`, `Alpine:v3.20` → `v3.20`,
    * `Ubuntu:22.04:LTS` → `22.04:LTS`); null where OSV has no release (language ecosystems, Wolfi, Chainguard).
+   * An entry's release applies when it is this one or begins with it and a `:` (Red Hat's `enterprise_linux:9`
+   * covers `enterprise_linux:9::appstream` and `enterprise_linux:9::baseos`).
    */
   release: string | null;
   name: string;
@@ -53,6 +55,9 @@ export function osvCoordinates(pkg: Package, distro: OsRelease | null): OsvCoord
   return [pkg.type === 'deb' ? { ...binary, keyedBy: 'source package' } : binary];
 }
 
+/** Debian codenames by release number: testing and sid images name only their codename in os-release. */
+const DEBIAN_CODENAMES: Readonly<Record<string, string>> = { buster: '10', bullseye: '11', bookworm: '12', trixie: '13', forky: '14', duke: '15' };
+
 /** The OSV ecosystem and release of an image's distribution, for its OS package type. */
 function distroEcosystem(type: Package['type'], distro: OsRelease | null): { ecosystem: string; release: string | null } | null {
   const id = distro?.id ?? null;
@@ -60,7 +65,11 @@ function distroEcosystem(type: Package['type'], distro: OsRelease | null): { eco
   const majorMinor = /^(\d+)\.(\d+)/.exec(version);
   const major = /^(\d+)/.exec(version)?.[1] ?? null;
   if (type === 'deb') {
-    if (id === 'debian') return major ? { ecosystem: 'Debian', release: major } : null;
+    if (id === 'debian') {
+      // Testing and sid carry no VERSION_ID; their codename is the release they are becoming.
+      const release = major ?? DEBIAN_CODENAMES[distro?.versionCodename ?? ''] ?? null;
+      return release ? { ecosystem: 'Debian', release } : null;
+    }
     if (id === 'ubuntu') return majorMinor ? { ecosystem: 'Ubuntu', release: `${majorMinor[1]}.${majorMinor[2]}${/LTS/.test(distro?.prettyName ?? '') ? ':LTS' : ''}` } : null;
     return null;
   }
@@ -71,8 +80,17 @@ function distroEcosystem(type: Package['type'], distro: OsRelease | null): { eco
     return null;
   }
   if (type === 'rpm') {
-    if (id === 'rocky') return major ? { ecosystem: 'Rocky Linux', release: major } : null;
-    if (id === 'almalinux') return major ? { ecosystem: 'AlmaLinux', release: major } : null;
+    if (!major) return null;
+    // Red Hat's records name a product stream and repository: `Red Hat:enterprise_linux:9::appstream`.
+    if (id === 'rhel') return { ecosystem: 'Red Hat', release: `enterprise_linux:${major}` };
+    if (id === 'rocky') return { ecosystem: 'Rocky Linux', release: major };
+    if (id === 'almalinux') return { ecosystem: 'AlmaLinux', release: major };
+    if (id === 'opensuse-leap') return { ecosystem: 'openSUSE', release: `Leap ${version}` };
+    if (id === 'sles') {
+      const servicePack = /^\d+\.(\d+)/.exec(version)?.[1] ?? '0';
+      return { ecosystem: 'SUSE', release: `Linux Enterprise Server ${major}${servicePack === '0' ? '' : ` SP${servicePack}`}` };
+    }
+    if (id === 'photon' && majorMinor) return { ecosystem: 'Photon OS', release: `${majorMinor[1]}.${majorMinor[2]}` };
     return null;
   }
   return null;
