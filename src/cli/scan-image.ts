@@ -1,6 +1,11 @@
 // An image's SBOM matched against the advisory database: what `cves` and `quickview` both show.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
 import type { Sbom } from '../core/sbom.ts';
 import type { Finding, Undecided } from '../match/matcher.ts';
+import type { IgnoreFile } from '../match/ignore.ts';
+import { DEFAULT_IGNORE_FILE, type SuppressedFinding } from '../match/suppression.ts';
+import type { VexDocument } from '../match/vex.ts';
 import { openAdvisoryStore } from './open-advisory-store.ts';
 import { runAnalysis, type ImageCommandOptions } from './run-analysis.ts';
 import { version } from './version.ts';
@@ -8,13 +13,36 @@ import { version } from './version.ts';
 /** The SBOM, its findings, what could not be decided, and the digest of the database they came from. */
 export interface ImageScan {
   sbom: Sbom;
+  /** Findings that no VEX statement or ignore entry suppressed. */
   findings: Finding[];
+  /** Findings suppressed, with why. */
+  suppressed: SuppressedFinding[];
+  /** The ignore file used (`.sextant-ignore.yaml` or `--ignore-file`), null when none. */
+  ignoreFile: string | null;
   undecided: Undecided[];
   database: string;
 }
 
-/** Analyse `image` (through the layer cache) and match its packages; warns once when the database is empty. */
-export async function scanImage(image: string, opts: ImageCommandOptions, database?: string): Promise<ImageScan> {
+/** What suppresses findings: `--vex FILE` (repeatable) and `--ignore-file FILE` (else `.sextant-ignore.yaml` here, if any). */
+export interface SuppressionOptions {
+  vex?: string[];
+  ignoreFile?: string;
+}
+
+/** Add `--vex` and `--ignore-file` to a command that scans. */
+export function withSuppressionOptions(command: Command): Command {
+  return command
+    .option('--vex <file>', 'OpenVEX document: not_affected and fixed statements suppress findings (repeatable)', (file: string, files: string[] | undefined) => [...(files ?? []), file])
+    .option('--ignore-file <file>', `ignore file (default: ${DEFAULT_IGNORE_FILE} in the current directory, when there is one)`);
+}
+
+/**
+ * Analyse `image` (through the layer cache), match its packages and apply VEX documents and the ignore file (read
+ * first, so a bad one fails before the image is read); warns once when the database is empty, and for each expired
+ * ignore entry.
+ */
+export async function scanImage(image: string, opts: ImageCommandOptions & SuppressionOptions, database?: string): Promise<ImageScan> {
+  const suppressions = await loadSuppressions(opts);
   const [{ defaultCatalogerSet }, { assembleSbom }, { matchPackages }] = await Promise.all([
     import('../catalog/default-catalogers.ts'),
     import('../sbom/assemble.ts'),
@@ -26,9 +54,33 @@ export async function scanImage(image: string, opts: ImageCommandOptions, databa
     if (advisories === 0) process.stderr.write('sextant: warning: the advisory database is empty (load one with sextant db import)\n');
     const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet });
     const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
-    const { findings, undecided } = await matchPackages(sbom.packages, sbom.distro, (eco, names) => store.affecting(eco, names), digest);
-    return { sbom, findings, undecided, database: digest };
+    const matched = await matchPackages(sbom.packages, sbom.distro, (eco, names) => store.affecting(eco, names), digest);
+    const { findings, suppressed } = await suppress(matched.findings, sbom, suppressions);
+    return { sbom, findings, suppressed, ignoreFile: suppressions.ignore?.path ?? null, undecided: matched.undecided, database: digest };
   } finally {
     await store.close();
   }
+}
+
+/** The VEX documents and the ignore file, read and checked; their parsers are loaded only when there is something to read. */
+async function loadSuppressions(opts: SuppressionOptions): Promise<{ vex: VexDocument[]; ignore: IgnoreFile | null }> {
+  let ignore: IgnoreFile | null = null;
+  if (opts.ignoreFile !== undefined || existsSync(DEFAULT_IGNORE_FILE)) {
+    const { loadIgnoreFile } = await import('../match/ignore.ts');
+    ignore = await loadIgnoreFile(opts.ignoreFile);
+  }
+  if (!opts.vex?.length) return { vex: [], ignore };
+  const { readVexDocument } = await import('../match/vex.ts');
+  return { vex: await Promise.all(opts.vex.map((f) => readVexDocument(f))), ignore };
+}
+
+/** Findings with the VEX statements and ignore entries applied (nothing loaded when there are none). */
+async function suppress(all: Finding[], sbom: Sbom, sources: { vex: VexDocument[]; ignore: IgnoreFile | null }): Promise<{ findings: Finding[]; suppressed: SuppressedFinding[] }> {
+  if (sources.vex.length === 0 && (sources.ignore?.entries.length ?? 0) === 0) return { findings: all, suppressed: [] };
+  const [{ applySuppressions }, { imageIdentity }] = await Promise.all([import('../match/suppress.ts'), import('../sbom/formats/image-identity.ts')]);
+  // The image is named by its manifest's digest and, for statements about a multi-platform image, its index's.
+  const imagePurls = [imageIdentity(sbom.image).purl, sbom.image.indexDigest ? imageIdentity({ ...sbom.image, digest: sbom.image.indexDigest }).purl : null].filter((p): p is string => p !== null);
+  const result = applySuppressions(all, { vex: sources.vex, ignore: sources.ignore, imagePurls, now: new Date() });
+  for (const e of result.expired) process.stderr.write(`sextant: warning: ignore entry ${e.id} expired on ${e.expires} (${sources.ignore?.path}:${e.line}); it no longer suppresses anything\n`);
+  return { findings: result.findings, suppressed: result.suppressed };
 }

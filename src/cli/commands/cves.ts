@@ -2,14 +2,15 @@
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
 import type { SeverityRating } from '../../core/advisory.ts';
+import type { Finding } from '../../match/matcher.ts';
 import { withImageOptions, type ImageCommandOptions } from '../run-analysis.ts';
 import { DATABASE_OPTION_HELP } from '../open-advisory-store.ts';
-import { scanImage } from '../scan-image.ts';
+import { scanImage, withSuppressionOptions, type SuppressionOptions } from '../scan-image.ts';
 
 const RATINGS: SeverityRating[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
 const FORMATS = ['table', 'json'];
 
-interface CvesOptions extends ImageCommandOptions {
+interface CvesOptions extends ImageCommandOptions, SuppressionOptions {
   format: string;
   database?: string;
   onlySeverity?: string;
@@ -18,11 +19,12 @@ interface CvesOptions extends ImageCommandOptions {
   onlyPackageType?: string;
   exitCode?: boolean;
   explain?: string;
+  showSuppressed?: boolean;
 }
 
 /** Add `cves` to the program. */
 export function registerCves(program: Command): void {
-  withImageOptions(program.command('cves'))
+  withSuppressionOptions(withImageOptions(program.command('cves')))
     .description('List the known vulnerabilities of an image\u2019s packages (from the advisory database: see db import)')
     .argument('<image>', 'archive://PATH | oci-dir://PATH[:TAG] | registry://HOST/REPO[:TAG|@DIGEST] | fs://PATH | sbom://FILE | NAME[:TAG]')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
@@ -31,7 +33,8 @@ export function registerCves(program: Command): void {
     .option('--only-fixed', 'only vulnerabilities with a fix')
     .option('--only-unfixed', 'only vulnerabilities without a fix')
     .option('--only-package-type <list>', 'only packages of these purl types, comma-separated (deb,npm,…)')
-    .option('--exit-code', 'exit 1 when vulnerabilities remain after the filters')
+    .option('--show-suppressed', 'list the findings VEX statements and the ignore file suppressed, with why')
+    .option('--exit-code', 'exit 1 when vulnerabilities remain after suppression and the filters')
     .option('--explain <id>', 'show why a vulnerability (any of its ids: CVE, GHSA, DSA…) matched, or why not')
     .action(async (image: string, opts: CvesOptions) => {
       if (!FORMATS.includes(opts.format)) throw new SextantError('USAGE', `unknown format "${opts.format}" (use ${FORMATS.join(', ')})`);
@@ -41,25 +44,43 @@ export function registerCves(program: Command): void {
       if (unknown?.length) throw new SextantError('USAGE', `unknown severity "${unknown[0]}" (use ${RATINGS.join(', ')})`);
       const types = list(opts.onlyPackageType);
 
-      const { sbom, findings: all, undecided, database: digest } = await scanImage(image, opts, opts.database);
-      const findings = all.filter(
-        (f) =>
-          (!severities || severities.includes(f.severity?.rating ?? 'unknown')) &&
-          (!types || types.includes(f.packageType)) &&
-          (!opts.onlyFixed || f.fixedIn.length > 0) &&
-          (!opts.onlyUnfixed || f.fixedIn.length === 0),
-      );
+      // Suppression (VEX, ignore file) has happened in the scan; the filters apply to what remains and to what was
+      // suppressed alike, so that the counts describe the same view.
+      const { sbom, findings: all, suppressed: allSuppressed, undecided, database: digest } = await scanImage(image, opts, opts.database);
+      const wanted = (f: Finding) =>
+        (!severities || severities.includes(f.severity?.rating ?? 'unknown')) &&
+        (!types || types.includes(f.packageType)) &&
+        (!opts.onlyFixed || f.fixedIn.length > 0) &&
+        (!opts.onlyUnfixed || f.fixedIn.length === 0);
+      const findings = all.filter(wanted);
+      const suppressed = allSuppressed.filter((s) => wanted(s.finding));
       if (opts.explain) {
         const { renderExplanation } = await import('../output/explain.ts');
-        process.stdout.write(renderExplanation(opts.explain, all, undecided, opts.format === 'json'));
+        const wantedId = opts.explain.trim().toUpperCase();
+        const about = allSuppressed.filter((s) => s.finding.ids.some((id) => id.toUpperCase() === wantedId));
+        if (opts.format === 'json') {
+          // The explanation of what remains, and the suppressed findings with why.
+          const explained = JSON.parse(renderExplanation(opts.explain, all, undecided, true)) as Record<string, unknown>;
+          process.stdout.write(`${JSON.stringify({ ...explained, suppressed: about }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(renderExplanation(opts.explain, [...all, ...about.map((s) => s.finding)], undecided, false));
+        if (about.length) {
+          const { renderSuppressedSummary, renderSuppressedTable } = await import('../output/suppressed.ts');
+          process.stdout.write(`${renderSuppressedSummary(about, true)}${renderSuppressedTable(about)}`);
+        }
         return;
       }
       if (opts.format === 'json') {
-        process.stdout.write(`${JSON.stringify({ image: { reference: sbom.image.reference, digest: sbom.image.digest, distro: sbom.distro }, database: digest, packageCount: sbom.packageCount, findings, undecided }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ image: { reference: sbom.image.reference, digest: sbom.image.digest, distro: sbom.distro }, database: digest, packageCount: sbom.packageCount, findings, suppressedCount: suppressed.length, suppressed, undecided }, null, 2)}\n`);
       } else {
         const { renderFindingsTable } = await import('../output/findings-table.ts');
         const layerIndex = new Map(sbom.image.layers.map((l, i) => [l.diffId, i]));
         process.stdout.write(renderFindingsTable(findings, layerIndex));
+        if (suppressed.length) {
+          const { renderSuppressedSummary, renderSuppressedTable } = await import('../output/suppressed.ts');
+          process.stdout.write(`${renderSuppressedSummary(suppressed, opts.showSuppressed ?? false)}${opts.showSuppressed ? renderSuppressedTable(suppressed) : ''}`);
+        }
       }
       if (opts.exitCode && findings.length > 0) process.exitCode = 1;
     });

@@ -5,20 +5,20 @@ import type { SeverityRating } from '../../core/advisory.ts';
 import { SextantError } from '../../core/errors.ts';
 import { withImageOptions, type ImageCommandOptions } from '../run-analysis.ts';
 import { DATABASE_OPTION_HELP } from '../open-advisory-store.ts';
-import { scanImage } from '../scan-image.ts';
+import { scanImage, withSuppressionOptions, type SuppressionOptions } from '../scan-image.ts';
 
 const RATINGS: SeverityRating[] = ['critical', 'high', 'medium', 'low', 'unknown'];
 
 /** Add `quickview` to the program. */
 export function registerQuickview(program: Command): void {
-  withImageOptions(program.command('quickview'))
+  withSuppressionOptions(withImageOptions(program.command('quickview')))
     .description('Summarise an image: vulnerabilities by severity, package count and OS')
     .argument('<image>', 'archive://PATH | oci-dir://PATH[:TAG] | registry://HOST/REPO[:TAG|@DIGEST] | fs://PATH | sbom://FILE | NAME[:TAG]')
     .option('--format <format>', 'output format: table or json', 'table')
     .option('--database <url>', DATABASE_OPTION_HELP)
-    .action(async (image: string, opts: ImageCommandOptions & { format: string; database?: string }) => {
+    .action(async (image: string, opts: ImageCommandOptions & SuppressionOptions & { format: string; database?: string }) => {
       if (opts.format !== 'table' && opts.format !== 'json') throw new SextantError('USAGE', `unknown format "${opts.format}" (use table or json)`);
-      const { sbom, findings, database } = await scanImage(image, opts, opts.database);
+      const { sbom, findings, suppressed, database } = await scanImage(image, opts, opts.database);
       const counts = Object.fromEntries(RATINGS.map((r) => [r, 0])) as Record<SeverityRating, number>;
       for (const f of findings) {
         const rating = f.severity?.rating ?? 'unknown';
@@ -27,7 +27,7 @@ export function registerQuickview(program: Command): void {
       const fixable = findings.filter((f) => f.fixedIn.length > 0).length;
       const os = sbom.distro?.prettyName ?? sbom.distro?.id ?? null;
       if (opts.format === 'json') {
-        const summary = { image: sbom.image.reference, digest: sbom.image.digest, os, packages: sbom.packageCount, vulnerabilities: { total: findings.length, fixable, ...counts }, baseImage: null, database };
+        const summary = { image: sbom.image.reference, digest: sbom.image.digest, os, packages: sbom.packageCount, vulnerabilities: { total: findings.length, fixable, ...counts, suppressed: suppressed.length }, baseImage: null, database };
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         return;
       }
@@ -36,7 +36,7 @@ export function registerQuickview(program: Command): void {
         `${pc.bold('Image')}     ${sbom.image.reference}${sbom.image.digest ? `  ${pc.dim(sbom.image.digest)}` : ''}`,
         `${pc.bold('OS')}        ${os ?? 'unknown'}`,
         `${pc.bold('Packages')}  ${sbom.packageCount}`,
-        `${pc.bold('Vulns')}     ${findings.length} (${fixable} fixable)   ${severity}`,
+        `${pc.bold('Vulns')}     ${findings.length} (${fixable} fixable)   ${severity}${suppressed.length ? `   ${pc.dim(`${suppressed.length} suppressed`)}` : ''}`,
         `${pc.bold('Base')}      not known yet (base image detection comes with the platform)`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
