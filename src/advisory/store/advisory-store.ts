@@ -2,7 +2,7 @@
 // PostgreSQL, through one Kysely code path and one set of migrations.
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type { Advisory, AffectedPackage } from '../../core/advisory.ts';
+import type { Advisory, AffectedPackage, ExploitPrediction, KnownExploited } from '../../core/advisory.ts';
 import { SextantError } from '../../core/errors.ts';
 import { lookupName } from '../names.ts';
 import { migrateToLatest } from './migrations.ts';
@@ -247,5 +247,90 @@ export class AdvisoryStore {
       lastModified: (row.last as string | null) ?? null,
       digest: `sha256:${hash.digest('hex')}`,
     };
+  }
+
+  // ---- Exploitation data: CISA KEV and FIRST EPSS, each table replaced whole by an update ----
+
+  /** Replace the Known Exploited Vulnerabilities table with `entries` (a CVE listed twice keeps its last entry); returns the count. */
+  async replaceKnownExploited(entries: Iterable<KnownExploited>): Promise<number> {
+    const byCve = new Map<string, KnownExploited>();
+    for (const e of entries) byCve.set(e.cve, e);
+    const rows = [...byCve.values()].map((e) => ({
+      cve: e.cve,
+      vendor_project: e.vendorProject,
+      product: e.product,
+      vulnerability_name: e.vulnerabilityName,
+      date_added: e.dateAdded,
+      due_date: e.dueDate,
+      required_action: e.requiredAction,
+      known_ransomware: e.knownRansomware ? 1 : 0,
+    }));
+    await this.atomically(async ({ db: tx }) => {
+      await tx.deleteFrom('known_exploited').execute();
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await tx.insertInto('known_exploited').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+    });
+    return rows.length;
+  }
+
+  /**
+   * Replace the EPSS table with `predictions`, read as they come (an async source is never held whole) and written
+   * in batches; a CVE given twice keeps its last score. Returns the number of CVEs stored.
+   */
+  async replaceExploitPredictions(predictions: AsyncIterable<ExploitPrediction> | Iterable<ExploitPrediction>): Promise<number> {
+    return this.atomically(async ({ db: tx }) => {
+      await tx.deleteFrom('exploit_prediction').execute();
+      let batch = new Map<string, ExploitPrediction>();
+      const flush = async () => {
+        const rows = [...batch.values()].map((p) => ({ cve: p.cve, score: p.score, percentile: p.percentile, date: p.date }));
+        batch = new Map();
+        await tx
+          .insertInto('exploit_prediction')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.column('cve').doUpdateSet((eb) => ({ score: eb.ref('excluded.score'), percentile: eb.ref('excluded.percentile'), date: eb.ref('excluded.date') })),
+          )
+          .execute();
+      };
+      for await (const p of predictions) {
+        batch.set(p.cve, p);
+        if (batch.size >= ROWS_PER_INSERT) await flush();
+      }
+      if (batch.size > 0) await flush();
+      const row = await tx.selectFrom('exploit_prediction').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    });
+  }
+
+  /** The KEV entries of those of `cves` the catalogue lists, by CVE id. */
+  async knownExploited(cves: readonly string[]): Promise<Map<string, KnownExploited>> {
+    const out = new Map<string, KnownExploited>();
+    const unique = [...new Set(cves)];
+    for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
+      const rows = await this.db.selectFrom('known_exploited').selectAll().where('cve', 'in', unique.slice(i, i + ROWS_PER_INSERT)).execute();
+      for (const r of rows) {
+        out.set(r.cve, {
+          cve: r.cve,
+          vendorProject: r.vendor_project,
+          product: r.product,
+          vulnerabilityName: r.vulnerability_name,
+          dateAdded: r.date_added,
+          dueDate: r.due_date,
+          requiredAction: r.required_action,
+          knownRansomware: Number(r.known_ransomware) === 1,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The EPSS scores of those of `cves` that have one, by CVE id. */
+  async exploitPredictions(cves: readonly string[]): Promise<Map<string, ExploitPrediction>> {
+    const out = new Map<string, ExploitPrediction>();
+    const unique = [...new Set(cves)];
+    for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
+      const rows = await this.db.selectFrom('exploit_prediction').selectAll().where('cve', 'in', unique.slice(i, i + ROWS_PER_INSERT)).execute();
+      for (const r of rows) out.set(r.cve, { cve: r.cve, score: Number(r.score), percentile: Number(r.percentile), date: r.date });
+    }
+    return out;
   }
 }

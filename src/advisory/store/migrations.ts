@@ -44,6 +44,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '002-exploits': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('known_exploited')
+        .addColumn('cve', 'text', (c) => c.primaryKey())
+        .addColumn('vendor_project', 'text', (c) => c.notNull())
+        .addColumn('product', 'text', (c) => c.notNull())
+        .addColumn('vulnerability_name', 'text', (c) => c.notNull())
+        .addColumn('date_added', 'text', (c) => c.notNull())
+        .addColumn('due_date', 'text')
+        .addColumn('required_action', 'text', (c) => c.notNull())
+        .addColumn('known_ransomware', 'integer', (c) => c.notNull())
+        .execute();
+      // double precision, not real: PostgreSQL's real is 4 bytes and would not give the published scores back exactly.
+      await db.schema
+        .createTable('exploit_prediction')
+        .addColumn('cve', 'text', (c) => c.primaryKey())
+        .addColumn('score', 'double precision', (c) => c.notNull())
+        .addColumn('percentile', 'double precision', (c) => c.notNull())
+        .addColumn('date', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

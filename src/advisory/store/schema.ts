@@ -44,9 +44,37 @@ export interface SourceTable {
   updated_at: string;
 }
 
+/** One CVE in CISA's Known Exploited Vulnerabilities catalogue (the whole table is replaced by each update). */
+export interface KnownExploitedTable {
+  cve: string;
+  vendor_project: string;
+  product: string;
+  vulnerability_name: string;
+  /** YYYY-MM-DD. */
+  date_added: string;
+  /** YYYY-MM-DD, or null. */
+  due_date: string | null;
+  required_action: string;
+  /** 1 when CISA knows of ransomware campaigns using it, else 0. */
+  known_ransomware: ColumnType<number, number, number>;
+}
+
+/** One CVE's FIRST EPSS score (the whole table is replaced by each update). */
+export interface ExploitPredictionTable {
+  cve: string;
+  /** 0–1 probability of exploitation in the next 30 days. */
+  score: number;
+  /** 0–1. */
+  percentile: number;
+  /** YYYY-MM-DD the scores were published. */
+  date: string;
+}
+
 export interface AdvisoryDatabase {
   advisory: AdvisoryTable;
   advisory_alias: AliasTable;
   affected: AffectedTable;
   source: SourceTable;
+  known_exploited: KnownExploitedTable;
+  exploit_prediction: ExploitPredictionTable;
 }
