@@ -1,6 +1,7 @@
 // An image's SBOM matched against the advisory database: what `cves` and `quickview` both show.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { Advisory } from '../core/advisory.ts';
 import type { Sbom } from '../core/sbom.ts';
 import type { Finding, Undecided } from '../match/matcher.ts';
 import type { IgnoreFile } from '../match/ignore.ts';
@@ -21,6 +22,8 @@ export interface ImageScan {
   ignoreFile: string | null;
   undecided: Undecided[];
   database: string;
+  /** The stored advisories the findings (suppressed ones too) matched, when asked for (`withAdvisories`). */
+  advisories: Advisory[];
 }
 
 /** What suppresses findings: `--vex FILE` (repeatable) and `--ignore-file FILE` (else `.sextant-ignore.yaml` here, if any). */
@@ -41,22 +44,26 @@ export function withSuppressionOptions(command: Command): Command {
  * first, so a bad one fails before the image is read); warns once when the database is empty, and for each expired
  * ignore entry.
  */
-export async function scanImage(image: string, opts: ImageCommandOptions & SuppressionOptions, database?: string): Promise<ImageScan> {
+export async function scanImage(image: string, opts: ImageCommandOptions & SuppressionOptions, database?: string, withAdvisories = false): Promise<ImageScan> {
   const suppressions = await loadSuppressions(opts);
-  const [{ defaultCatalogerSet }, { assembleSbom }, { matchPackages }] = await Promise.all([
+  const [{ defaultCatalogerSet }, { assembleSbom }, { matchPackages }, { withExploitData }] = await Promise.all([
     import('../catalog/default-catalogers.ts'),
     import('../sbom/assemble.ts'),
     import('../match/matcher.ts'),
+    import('../match/exploits.ts'),
   ]);
   const store = await openAdvisoryStore(database);
   try {
-    const { digest, advisories } = await store.summary();
-    if (advisories === 0) process.stderr.write('sextant: warning: the advisory database is empty (load one with sextant db import)\n');
+    const { digest, advisories: stored } = await store.summary();
+    if (stored === 0) process.stderr.write('sextant: warning: the advisory database is empty (load one with sextant db import)\n');
     const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet });
     const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
     const matched = await matchPackages(sbom.packages, sbom.distro, (eco, names) => store.affecting(eco, names), digest);
-    const { findings, suppressed } = await suppress(matched.findings, sbom, suppressions);
-    return { sbom, findings, suppressed, ignoreFile: suppressions.ignore?.path ?? null, undecided: matched.undecided, database: digest };
+    const enriched = await withExploitData(matched.findings, store);
+    const { findings, suppressed } = await suppress(enriched, sbom, suppressions);
+    const advisoryIds = withAdvisories ? [...new Set([...findings, ...suppressed.map((s) => s.finding)].flatMap((f) => f.advisoryIds))] : [];
+    const advisories = (await Promise.all(advisoryIds.map((id) => store.find(id)))).flat();
+    return { sbom, findings, suppressed, ignoreFile: suppressions.ignore?.path ?? null, undecided: matched.undecided, database: digest, advisories };
   } finally {
     await store.close();
   }

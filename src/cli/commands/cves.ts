@@ -8,7 +8,7 @@ import { DATABASE_OPTION_HELP } from '../open-advisory-store.ts';
 import { scanImage, withSuppressionOptions, type SuppressionOptions } from '../scan-image.ts';
 
 const RATINGS: SeverityRating[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
-const FORMATS = ['table', 'json'];
+const FORMATS = ['table', 'json', 'sarif', 'cyclonedx', 'markdown'];
 
 interface CvesOptions extends ImageCommandOptions, SuppressionOptions {
   format: string;
@@ -17,6 +17,7 @@ interface CvesOptions extends ImageCommandOptions, SuppressionOptions {
   onlyFixed?: boolean;
   onlyUnfixed?: boolean;
   onlyPackageType?: string;
+  onlyCisaKev?: boolean;
   exitCode?: boolean;
   explain?: string;
   showSuppressed?: boolean;
@@ -33,6 +34,7 @@ export function registerCves(program: Command): void {
     .option('--only-fixed', 'only vulnerabilities with a fix')
     .option('--only-unfixed', 'only vulnerabilities without a fix')
     .option('--only-package-type <list>', 'only packages of these purl types, comma-separated (deb,npm,…)')
+    .option('--only-cisa-kev', 'only vulnerabilities in CISA\u2019s Known Exploited Vulnerabilities catalogue (see db update)')
     .option('--show-suppressed', 'list the findings VEX statements and the ignore file suppressed, with why')
     .option('--exit-code', 'exit 1 when vulnerabilities remain after suppression and the filters')
     .option('--explain <id>', 'show why a vulnerability (any of its ids: CVE, GHSA, DSA…) matched, or why not')
@@ -46,12 +48,14 @@ export function registerCves(program: Command): void {
 
       // Suppression (VEX, ignore file) has happened in the scan; the filters apply to what remains and to what was
       // suppressed alike, so that the counts describe the same view.
-      const { sbom, findings: all, suppressed: allSuppressed, undecided, database: digest } = await scanImage(image, opts, opts.database);
+      const report = ['sarif', 'cyclonedx', 'markdown'].includes(opts.format);
+      const { sbom, findings: all, suppressed: allSuppressed, undecided, database: digest, advisories } = await scanImage(image, opts, opts.database, report && !opts.explain);
       const wanted = (f: Finding) =>
         (!severities || severities.includes(f.severity?.rating ?? 'unknown')) &&
         (!types || types.includes(f.packageType)) &&
         (!opts.onlyFixed || f.fixedIn.length > 0) &&
-        (!opts.onlyUnfixed || f.fixedIn.length === 0);
+        (!opts.onlyUnfixed || f.fixedIn.length === 0) &&
+        (!opts.onlyCisaKev || f.kev !== null);
       const findings = all.filter(wanted);
       const suppressed = allSuppressed.filter((s) => wanted(s.finding));
       if (opts.explain) {
@@ -71,7 +75,13 @@ export function registerCves(program: Command): void {
         }
         return;
       }
-      if (opts.format === 'json') {
+      if (report) {
+        const { version } = await import('../version.ts');
+        const input = { sbom, findings, suppressed, database: digest, toolVersion: version, advisories };
+        if (opts.format === 'sarif') process.stdout.write(`${(await import('../output/findings-sarif.ts')).renderFindingsSarif(input)}`);
+        else if (opts.format === 'cyclonedx') process.stdout.write(`${(await import('../output/findings-cyclonedx.ts')).renderFindingsCycloneDx(input)}`);
+        else process.stdout.write(`${(await import('../output/findings-markdown.ts')).renderFindingsMarkdown(input)}`);
+      } else if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify({ image: { reference: sbom.image.reference, digest: sbom.image.digest, distro: sbom.distro }, database: digest, packageCount: sbom.packageCount, findings, suppressedCount: suppressed.length, suppressed, undecided }, null, 2)}\n`);
       } else {
         const { renderFindingsTable } = await import('../output/findings-table.ts');
