@@ -39,4 +39,19 @@ describe('osvDocuments', () => {
     writeFileSync(join(dir, 'big.zip'), big);
     await expect(collect(join(dir, 'big.zip'))).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/big\.zip:BIG\.json: larger than/) });
   });
+
+  it('refuses an entry whose bytes do not match its CRC-32, and stops a bomb whose directory understates its size', async () => {
+    const stored = Buffer.from(zipSync({ 'A.json': Buffer.from('{"id":"A","details":"abcdef"}') }, { level: 0 }));
+    stored[stored.indexOf('abcdef')] = 0x7a; // one byte of content changed, the recorded CRC kept
+    writeFileSync(join(dir, 'crc.zip'), stored);
+    await expect(collect(join(dir, 'crc.zip'))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/crc\.zip:A\.json: content does not match its size and CRC-32/) });
+    // 40 MiB of spaces deflate to a few KiB; both headers are rewritten to claim 100 bytes.
+    const bomb = Buffer.from(zipSync({ 'BOMB.json': Buffer.alloc(40 * 2 ** 20, 0x20) }));
+    const local = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    const central = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bomb.writeUInt32LE(100, local + 22);
+    bomb.writeUInt32LE(100, central + 24);
+    writeFileSync(join(dir, 'bomb.zip'), bomb);
+    await expect(collect(join(dir, 'bomb.zip'))).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/bomb\.zip:BOMB\.json: larger than/) });
+  });
 });

@@ -1,11 +1,11 @@
 // OSV JSON documents from local files: one `.json` file, a directory of them (recursively), or a `.zip` dump as
 // osv.dev publishes (`<Ecosystem>/all.zip`), read entry by entry in bounded memory. Names inside a zip are only
 // labels: nothing is ever written from them.
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import { crc32, inflateRawSync } from 'node:zlib';
+import StreamZip from 'node-stream-zip';
 import { SextantError } from '../../../core/errors.ts';
 
 /** Largest single OSV record read (the biggest real ones, kernel advisories with thousands of versions, are ~5 MiB). */
@@ -45,76 +45,74 @@ async function isZip(path: string): Promise<boolean> {
   return Buffer.concat(chunks).equals(Buffer.from('PK\x03\x04', 'latin1'));
 }
 
-/** The `.json` entries of a zip, one at a time (each inflated into memory, at most MAX_RECORD_BYTES). */
+/** Bytes read from the zip file per read call: many small entries are sliced out of one window. */
+const WINDOW_BYTES = 4 * 2 ** 20;
+
+/**
+ * The `.json` entries of a zip, one at a time (each inflated into memory, at most MAX_RECORD_BYTES). node-stream-zip
+ * reads the central directory (ZIP64 included); each entry's data is then read and inflated synchronously, through
+ * a sliding window of the file: an OSV dump is tens of thousands of small records, and a thread-pool round trip per
+ * entry would cost more than the inflating. Sizes are checked before inflating and the output is capped, so a zip
+ * bomb stops at the limit; each entry's CRC-32 is checked.
+ */
 async function* zipDocuments(path: string): AsyncGenerator<OsvDocument> {
-  let zip: yauzl.ZipFile;
+  const zip = new StreamZip({ file: path, storeEntries: true, skipEntryNameValidation: true });
   try {
-    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
+    await new Promise<void>((resolve, reject) => {
+      zip.on('ready', resolve);
+      zip.on('error', reject);
+    });
   } catch (err) {
+    zip.close();
     throw new SextantError('CORRUPT', `${path}: not a readable zip (${(err as Error).message})`, { cause: err });
   }
+  const fd = openSync(path, 'r');
+  const size = fstatSync(fd).size;
+  const window = { start: 0, length: 0, buffer: Buffer.allocUnsafe(WINDOW_BYTES) };
+  /** `length` bytes at `offset`: a view into the window when they fit in it, else a buffer of their own. */
+  const read = (offset: number, length: number, origin: string): Buffer => {
+    if (offset + length > size) throw new SextantError('CORRUPT', `${origin}: truncated (entry runs past the end of the zip)`);
+    if (length > WINDOW_BYTES) {
+      const own = Buffer.allocUnsafe(length);
+      readSync(fd, own, 0, length, offset);
+      return own;
+    }
+    if (offset < window.start || offset + length > window.start + window.length) {
+      window.start = offset;
+      window.length = readSync(fd, window.buffer, 0, Math.min(WINDOW_BYTES, size - offset), offset);
+    }
+    return window.buffer.subarray(offset - window.start, offset - window.start + length);
+  };
   try {
-    for (;;) {
-      const entry = await nextEntry(zip, path);
-      if (entry === null) return;
-      if (entry.fileName.endsWith('/') || !entry.fileName.endsWith('.json')) continue;
-      const origin = `${path}:${entry.fileName}`;
-      if (entry.uncompressedSize > MAX_RECORD_BYTES) throw new SextantError('LIMIT_EXCEEDED', `${origin}: larger than ${MAX_RECORD_BYTES} bytes, not an OSV record`);
-      let stream: Readable;
-      try {
-        stream = await zip.openReadStreamPromise(entry);
-      } catch (err) {
-        throw new SextantError('CORRUPT', `${origin}: ${(err as Error).message}`, { cause: err });
-      }
-      yield { origin, bytes: await readBounded(stream, origin) };
+    const entries = Object.values(zip.entries()).sort((a, b) => a.offset - b.offset);
+    for (const entry of entries) {
+      if (entry.isDirectory || !entry.name.endsWith('.json')) continue;
+      const origin = `${path}:${entry.name}`;
+      if (entry.size > MAX_RECORD_BYTES) throw new SextantError('LIMIT_EXCEEDED', `${origin}: larger than ${MAX_RECORD_BYTES} bytes, not an OSV record`);
+      if (entry.encrypted) throw new SextantError('UNSUPPORTED', `${origin}: encrypted zip entries are not supported`);
+      yield { origin, bytes: entryBytes(entry, origin, read) };
     }
   } finally {
+    closeSync(fd);
     zip.close();
   }
 }
 
-function nextEntry(zip: yauzl.ZipFile, path: string): Promise<yauzl.Entry | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry) => {
-      cleanup();
-      resolve(entry);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(null);
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(new SextantError('CORRUPT', `${path}: corrupt zip (${err.message})`, { cause: err }));
-    };
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
-}
-
-/** A stream's bytes, refusing more than MAX_RECORD_BYTES (yauzl also checks them against the entry's sizes). */
-async function readBounded(stream: Readable, origin: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_RECORD_BYTES) {
-        stream.destroy();
-        throw new SextantError('LIMIT_EXCEEDED', `${origin}: larger than ${MAX_RECORD_BYTES} bytes, not an OSV record`);
-      }
-      chunks.push(chunk as Buffer);
+/** One entry's content: its local header skipped, inflated (stored and deflate only) and checked against its CRC-32. */
+function entryBytes(entry: StreamZip.ZipEntry, origin: string, read: (offset: number, length: number, origin: string) => Buffer): Buffer {
+  const header = read(entry.offset, 30, origin);
+  if (header.readUInt32LE(0) !== 0x04034b50) throw new SextantError('CORRUPT', `${origin}: bad local header`);
+  const data = read(entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28), entry.compressedSize, origin);
+  let bytes: Buffer;
+  if (entry.method === 0) bytes = Buffer.from(data);
+  else if (entry.method === 8) {
+    try {
+      bytes = inflateRawSync(data, { maxOutputLength: MAX_RECORD_BYTES });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new SextantError('LIMIT_EXCEEDED', `${origin}: larger than ${MAX_RECORD_BYTES} bytes, not an OSV record`);
+      throw new SextantError('CORRUPT', `${origin}: ${(err as Error).message}`, { cause: err });
     }
-  } catch (err) {
-    if (err instanceof SextantError) throw err;
-    throw new SextantError('CORRUPT', `${origin}: ${(err as Error).message}`, { cause: err });
-  }
-  return Buffer.concat(chunks);
+  } else throw new SextantError('UNSUPPORTED', `${origin}: compression method ${entry.method} is not supported (stored and deflate are)`);
+  if (bytes.length !== entry.size || crc32(bytes) !== entry.crc) throw new SextantError('CORRUPT', `${origin}: content does not match its size and CRC-32`);
+  return bytes;
 }
