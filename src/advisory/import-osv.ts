@@ -7,7 +7,7 @@ import { parseOsvJson } from './feeds/osv/parse-osv.ts';
 import type { AdvisoryStore, UpsertCounts } from './store/advisory-store.ts';
 
 /** Advisories written per upsert. */
-const BATCH = 2000;
+const BATCH = 500;
 
 /** What an import did. */
 export interface ImportResult extends UpsertCounts {

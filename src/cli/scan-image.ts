@@ -58,7 +58,7 @@ export async function scanImage(image: string, opts: ImageCommandOptions & Suppr
     if (stored === 0) process.stderr.write('sextant: warning: the advisory database is empty (load one with sextant db import)\n');
     const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet });
     const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
-    const matched = await matchPackages(sbom.packages, sbom.distro, (eco, names) => store.affecting(eco, names), digest);
+    const matched = await matchPackages(sbom.packages, sbom.distro, store, digest);
     const enriched = await withExploitData(matched.findings, store);
     const { findings, suppressed } = await suppress(enriched, sbom, suppressions);
     const advisoryIds = withAdvisories ? [...new Set([...findings, ...suppressed.map((s) => s.finding)].flatMap((f) => f.advisoryIds))] : [];

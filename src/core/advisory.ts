@@ -84,3 +84,6 @@ export interface ExploitPrediction {
   /** YYYY-MM-DD of the score publication. */
   date: string;
 }
+
+/** What matching needs of an advisory: everything but the long text and the affected list (`AdvisoryStore.affecting`). */
+export type AdvisoryHead = Omit<Advisory, 'details' | 'references' | 'cwes' | 'affected'>;

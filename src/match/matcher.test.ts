@@ -51,11 +51,9 @@ afterAll(async () => {
   await store.close();
 });
 
-const lookup = (ecosystem: string, names: readonly string[]) => store.affecting(ecosystem, names);
-
 describe('matchPackages', () => {
   it('finds the npm advisories affecting a version, with fixes, severity and why, and none for a fixed one', async () => {
-    const { findings } = await matchPackages([pkg({ type: 'npm', name: 'lodash', version: '4.17.15' }), pkg({ type: 'npm', name: 'lodash', version: '4.17.21' })], null, lookup, 'sha256:db');
+    const { findings } = await matchPackages([pkg({ type: 'npm', name: 'lodash', version: '4.17.15' }), pkg({ type: 'npm', name: 'lodash', version: '4.17.21' })], null, store, 'sha256:db');
     const old = findings.filter((f) => f.installedVersion === '4.17.15');
     // lodash < 4.17.21 has GHSA-29mw (fixed 4.17.21), GHSA-35jh (4.17.21) and GHSA-p6mc (4.17.20); 4.17.15 is past the others.
     expect(old.map((f) => f.id).sort()).toEqual(['CVE-2020-28500', 'CVE-2020-8203', 'CVE-2021-23337']);
@@ -69,7 +67,7 @@ describe('matchPackages', () => {
     const { findings } = await matchPackages(
       [pkg({ type: 'npm', name: 'qs', version: '6.5.2' }), pkg({ type: 'npm', name: 'qs', version: '6.5.3' }), pkg({ type: 'npm', name: 'debug', version: '3.1.0' })],
       null,
-      lookup,
+      store,
       'sha256:db',
     );
     expect(findings.filter((f) => f.packageName === 'qs').map((f) => [f.installedVersion, f.fixedIn])).toEqual([['6.5.2', ['6.5.3']]]);
@@ -80,7 +78,7 @@ describe('matchPackages', () => {
   it('matches dpkg packages by source package in the image release, merges aliases, and falls back to the binary name', async () => {
     const libssl = pkg({ type: 'deb', name: 'libssl3', version: '3.0.11-1~deb12u1', source: { name: 'openssl', version: '3.0.11-1~deb12u1' } });
     const libfoo = pkg({ type: 'deb', name: 'libfoo1', version: '1.0-1', source: { name: 'foo', version: '1.0-1' } });
-    const { findings } = await matchPackages([libssl, libfoo], debian12, lookup, 'sha256:db');
+    const { findings } = await matchPackages([libssl, libfoo], debian12, store, 'sha256:db');
     expect(findings.map((f) => [f.packageName, f.id, f.ids, f.fixedIn])).toEqual([
       ['libfoo1', 'CVE-2099-0001', ['CVE-2099-0001', 'DEBIAN-CVE-2099-0001'], ['2.0-1']],
       ['libssl3', 'CVE-2023-5363', ['CVE-2023-5363', 'DEBIAN-CVE-2023-5363', 'DSA-5532-1'], ['3.0.11-1~deb12u2']],
@@ -91,20 +89,20 @@ describe('matchPackages', () => {
     ]);
     expect(findings[0]?.explanations[0]?.keyedBy).toBe('binary package');
     // The security update is not affected; the Debian 11 record and the withdrawn one never count.
-    const fixed = await matchPackages([{ ...libssl, version: '3.0.11-1~deb12u2', source: { name: 'openssl', version: '3.0.11-1~deb12u2' } }], debian12, lookup, 'sha256:db');
+    const fixed = await matchPackages([{ ...libssl, version: '3.0.11-1~deb12u2', source: { name: 'openssl', version: '3.0.11-1~deb12u2' } }], debian12, store, 'sha256:db');
     expect(fixed.findings).toEqual([]);
   });
 
   it('matches Red Hat packages in every repository of the image’s product stream, and only there', async () => {
     const rhel94: OsRelease = { ...debian12, id: 'rhel', versionId: '9.4', prettyName: 'Red Hat Enterprise Linux 9.4 (Plow)', versionCodename: null };
     const libs = pkg({ type: 'rpm', name: 'openssl-libs', version: '1:3.0.7-24.el9' });
-    const { findings } = await matchPackages([libs], rhel94, lookup, 'sha256:db');
+    const { findings } = await matchPackages([libs], rhel94, store, 'sha256:db');
     expect(findings.map((f) => [f.id, f.fixedIn, f.explanations.map((e) => e.ecosystem)])).toEqual([['CVE-2023-5678', ['1:3.0.7-27.el9'], ['Red Hat:enterprise_linux:9::appstream']]]);
-    expect((await matchPackages([{ ...libs, version: '1:3.0.7-27.el9' }], rhel94, lookup, 'sha256:db')).findings).toEqual([]);
+    expect((await matchPackages([{ ...libs, version: '1:3.0.7-27.el9' }], rhel94, store, 'sha256:db')).findings).toEqual([]);
   });
 
   it('reports versions it cannot read instead of guessing', async () => {
-    const { findings, undecided } = await matchPackages([pkg({ type: 'npm', name: 'lodash', version: 'not-a-version' })], null, lookup, 'sha256:db');
+    const { findings, undecided } = await matchPackages([pkg({ type: 'npm', name: 'lodash', version: 'not-a-version' })], null, store, 'sha256:db');
     expect(findings).toEqual([]);
     expect(undecided.length).toBeGreaterThan(0);
     expect(undecided[0]?.reason).toMatch(/not a valid semver version/);

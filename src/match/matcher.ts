@@ -1,14 +1,15 @@
 // The matcher: packages in, findings out. Each package is looked up by its OSV coordinates, each candidate's
 // ranges are evaluated with the ecosystem's version scheme, and advisories that are one vulnerability under
 // several ids (CVE, GHSA, DSA, …) become one finding per package that lists them all, with why it matched.
-import type { Advisory, AffectedPackage, ExploitPrediction, KnownExploited, Severity } from '../core/advisory.ts';
+import type { AdvisoryHead, AffectedPackage, ExploitPrediction, KnownExploited, Severity } from '../core/advisory.ts';
 import type { OsRelease } from '../core/model.ts';
 import type { Package } from '../core/package.ts';
 import { lookupName } from '../advisory/names.ts';
 import type { AffectedMatch } from '../advisory/store/advisory-store.ts';
 import { affects } from '../version/range.ts';
+import { memoized } from '../version/memoized.ts';
 import { schemeFor } from '../version/registry.ts';
-import { InvalidVersionError } from '../version/scheme.ts';
+import { InvalidVersionError, type VersionScheme } from '../version/scheme.ts';
 import { type OsvCoordinates, osvCoordinates } from './osv-coordinates.ts';
 
 /** Why one advisory matched one package. */
@@ -72,31 +73,35 @@ export interface Undecided {
   reason: string;
 }
 
-/** Looks up the advisories affecting packages named `names` in OSV ecosystem `ecosystem` (the store's `affecting`). */
-export type AdvisoryLookup = (ecosystem: string, names: readonly string[]) => Promise<AffectedMatch[]>;
+/** Where advisories come from: the advisory store, or anything that looks advisories up the same way. */
+export interface AdvisorySource {
+  /** The advisories affecting packages named `names` in OSV `ecosystem`, for `release` and the releases under it when given. */
+  affecting(ecosystem: string, names: readonly string[], release: string | null): Promise<AffectedMatch[]>;
+}
 
 const RANK: Record<string, number> = { critical: 5, high: 4, medium: 3, low: 2, none: 1, unknown: 0 };
 
 /**
- * Match `packages` (of an image whose distribution is `distro`) against the advisories `lookup` returns.
+ * Match `packages` (of an image whose distribution is `distro`) against the advisories `advisories` holds.
  * `database` names the advisory database for the explanations. Findings are sorted by package, then id.
  */
-export async function matchPackages(packages: readonly Package[], distro: OsRelease | null, lookup: AdvisoryLookup, database: string): Promise<{ findings: Finding[]; undecided: Undecided[] }> {
+export async function matchPackages(packages: readonly Package[], distro: OsRelease | null, advisories: AdvisorySource, database: string): Promise<{ findings: Finding[]; undecided: Undecided[] }> {
   const coordinates = new Map<Package, OsvCoordinates[]>();
-  const namesByEcosystem = new Map<string, Set<string>>();
+  // One lookup per ecosystem and release, then candidates by (ecosystem, lookup name).
+  const lookups = new Map<string, { ecosystem: string; release: string | null; names: Set<string> }>();
   for (const p of packages) {
     const coords = osvCoordinates(p, distro);
     coordinates.set(p, coords);
     for (const c of coords) {
-      const names = namesByEcosystem.get(c.ecosystem) ?? new Set<string>();
-      names.add(c.name);
-      namesByEcosystem.set(c.ecosystem, names);
+      const key = `${c.ecosystem}\n${c.release ?? ''}`;
+      const entry = lookups.get(key) ?? { ecosystem: c.ecosystem, release: c.release, names: new Set<string>() };
+      entry.names.add(c.name);
+      lookups.set(key, entry);
     }
   }
-  // One lookup per ecosystem, then candidates by (ecosystem, lookup name).
   const candidates = new Map<string, AffectedMatch[]>();
-  for (const [ecosystem, names] of namesByEcosystem) {
-    for (const m of await lookup(ecosystem, [...names])) {
+  for (const { ecosystem, release, names } of lookups.values()) {
+    for (const m of await advisories.affecting(ecosystem, [...names], release)) {
       const key = `${ecosystem}\n${lookupName(ecosystem, m.affected.name)}`;
       const list = candidates.get(key) ?? [];
       list.push(m);
@@ -106,14 +111,24 @@ export async function matchPackages(packages: readonly Package[], distro: OsRele
 
   const findings: Finding[] = [];
   const undecided: Undecided[] = [];
+  // Each scheme remembers its comparisons for this run: the same versions meet the same range events many times.
+  const schemes = new Map<string, VersionScheme | undefined>();
+  const schemeOf = (ecosystem: string, type: 'ECOSYSTEM' | 'SEMVER') => {
+    const key = `${ecosystem.split(':')[0]}\n${type}`;
+    if (!schemes.has(key)) {
+      const scheme = schemeFor(ecosystem, type);
+      schemes.set(key, scheme && memoized(scheme));
+    }
+    return schemes.get(key);
+  };
   for (const p of packages) {
-    const matched: { advisory: Advisory; fixedIn: string[]; explanation: MatchExplanation }[] = [];
+    const matched: { advisory: AdvisoryHead; fixedIn: string[]; explanation: MatchExplanation }[] = [];
     for (const c of coordinates.get(p) ?? []) {
       const forName = (candidates.get(`${c.ecosystem}\n${lookupName(c.ecosystem, c.name)}`) ?? []).filter((m) => releaseMatches(m.affected, c));
       // Debian keys its records by source package: the binary name is tried only when the source has none.
       if (forName.length === 0) continue;
       for (const m of forName) {
-        const verdict = evaluate(m.affected, c, p, m.advisory.id, undecided);
+        const verdict = evaluate(m.affected, c, p, m.advisory.id, undecided, schemeOf);
         if (verdict) matched.push({ advisory: m.advisory, fixedIn: verdict.fixedIn, explanation: { advisoryId: m.advisory.id, ecosystem: m.affected.ecosystem, name: c.name, installedVersion: c.version, keyedBy: c.keyedBy, range: verdict.range, scheme: verdict.scheme, matcher: 'osv-range', database } });
       }
       break;
@@ -134,12 +149,12 @@ function releaseMatches(affected: AffectedPackage, c: OsvCoordinates): boolean {
 }
 
 /** Whether `affected` covers the package's version: each range type with its scheme, or the versions list. */
-function evaluate(affected: AffectedPackage, c: OsvCoordinates, p: Package, advisoryId: string, undecided: Undecided[]): { fixedIn: string[]; range: string; scheme: string } | null {
+function evaluate(affected: AffectedPackage, c: OsvCoordinates, p: Package, advisoryId: string, undecided: Undecided[], schemeOf: (ecosystem: string, type: 'ECOSYSTEM' | 'SEMVER') => VersionScheme | undefined): { fixedIn: string[]; range: string; scheme: string } | null {
   const types = new Set(affected.ranges.map((r) => r.type).filter((t) => t !== 'GIT'));
   const groups: ['ECOSYSTEM' | 'SEMVER', AffectedPackage['ranges']][] = [...types].map((t) => [t as 'ECOSYSTEM' | 'SEMVER', affected.ranges.filter((r) => r.type === t)]);
   if (groups.length === 0) groups.push(['ECOSYSTEM', []]);
   for (const [type, ranges] of groups) {
-    const scheme = schemeFor(affected.ecosystem, type);
+    const scheme = schemeOf(affected.ecosystem, type);
     if (!scheme) {
       undecided.push({ purl: p.purl, advisoryId, reason: `no version ordering for ${affected.ecosystem}` });
       return null;
@@ -157,7 +172,7 @@ function evaluate(affected: AffectedPackage, c: OsvCoordinates, p: Package, advi
 }
 
 /** Advisories of one package that share an id or alias are one finding (union by shared ids). */
-function mergeByAlias(p: Package, matched: { advisory: Advisory; fixedIn: string[]; explanation: MatchExplanation }[]): Finding[] {
+function mergeByAlias(p: Package, matched: { advisory: AdvisoryHead; fixedIn: string[]; explanation: MatchExplanation }[]): Finding[] {
   const groups: { ids: Set<string>; items: typeof matched }[] = [];
   for (const m of matched) {
     const ids = new Set([m.advisory.id, ...m.advisory.aliases]);

@@ -78,10 +78,15 @@ describe.each(backends)('advisory store on %s', (_name, location) => {
 
       const lodash = await store.affecting('npm', ['lodash', 'express']);
       expect(lodash).toHaveLength(1);
-      expect(lodash[0]?.advisory).toEqual(newer);
+      const { details: _d, references: _r, cwes: _c, affected: _a, ...head } = newer;
+      expect(lodash[0]?.advisory).toEqual(head);
+      expect(await store.find(newer.id)).toEqual([newer]);
       expect(lodash[0]?.affected.ranges[0]?.events).toEqual([{ introduced: '0' }, { fixed: '4.17.22' }]);
       // Every release of an ecosystem is returned; the matcher picks the image's.
       expect((await store.affecting('Debian', ['openssl'])).map((m) => m.affected.ecosystem).sort()).toEqual(['Debian:11', 'Debian:12']);
+      // …or, given a release, that release's entries and those of releases under it.
+      expect((await store.affecting('Debian', ['openssl'], '12')).map((m) => m.affected.ecosystem)).toEqual(['Debian:12']);
+      expect(await store.affecting('Debian', ['openssl'], '1')).toEqual([]);
       expect(await store.affecting('PyPI', ['lodash'])).toEqual([]);
       // PyPI names compare as PEP 503 normalises them.
       await store.upsert([advisory('PYSEC-2099-1', '2024-01-01T00:00:00Z', { affected: [pkg('PyPI', 'Zope.Interface', '5.0')] })], 'test');

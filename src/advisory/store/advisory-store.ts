@@ -2,9 +2,10 @@
 // PostgreSQL, through one Kysely code path and one set of migrations.
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type { Advisory, AffectedPackage, ExploitPrediction, KnownExploited } from '../../core/advisory.ts';
+import type { Advisory, AdvisoryHead, AffectedPackage, ExploitPrediction, KnownExploited } from '../../core/advisory.ts';
 import { SextantError } from '../../core/errors.ts';
 import { lookupName } from '../names.ts';
+import { advisoryRows, readAdvisory, readHead } from './advisory-rows.ts';
 import { migrateToLatest } from './migrations.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import type { AdvisoryDatabase } from './schema.ts';
@@ -32,20 +33,14 @@ export interface SourceStatus {
   updatedAt: string;
 }
 
-/** An advisory with the one affected package a lookup found it by. */
+/** An advisory (its head: what matching needs) with the one affected package a lookup found it by. */
 export interface AffectedMatch {
-  advisory: Advisory;
+  advisory: AdvisoryHead;
   affected: AffectedPackage;
 }
 
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ROWS_PER_INSERT = 400;
-
-/** The ecosystem string split into its base (`Debian`) and release suffix (`12`); Maven's URL suffix is a release too. */
-export function splitEcosystem(ecosystem: string): { base: string; release: string } {
-  const colon = ecosystem.indexOf(':');
-  return colon < 0 ? { base: ecosystem, release: '' } : { base: ecosystem.slice(0, colon), release: ecosystem.slice(colon + 1) };
-}
 
 export class AdvisoryStore {
   readonly db: Kysely<AdvisoryDatabase>;
@@ -81,7 +76,7 @@ export class AdvisoryStore {
       } else {
         db = new Kysely<AdvisoryDatabase>({ dialect: nodeSqliteDialect(location.url) });
       }
-      await migrateToLatest(db as Kysely<unknown>);
+      await migrateToLatest(db as Kysely<unknown>, postgres ? 'postgres' : 'sqlite');
     } catch (err) {
       const where = postgres ? location.url.replace(/\/\/[^@/]*@/, '//') : location.url;
       throw new SextantError('STORE', `cannot open the advisory store at ${where}: ${(err as Error).message}`, { cause: err });
@@ -125,14 +120,13 @@ export class AdvisoryStore {
       }
       const fresh: Advisory[] = [];
       const replaced: Advisory[] = [];
-      const records = new Map<string, { json: string; digest: string }>();
+      const rows = new Map<string, ReturnType<typeof advisoryRows>>();
       for (const a of byId.values()) {
-        const json = JSON.stringify(a);
-        const digest = createHash('sha256').update(json).digest('hex');
-        records.set(a.id, { json, digest });
+        const r = advisoryRows(a, source);
+        rows.set(a.id, r);
         const old = stored.get(a.id);
         if (old === undefined) fresh.push(a);
-        else if (old.modified < a.modified || (old.modified === a.modified && old.digest !== digest)) replaced.push(a);
+        else if (old.modified < a.modified || (old.modified === a.modified && old.digest !== r.advisory.digest)) replaced.push(a);
         else counts.unchanged++;
       }
       const replacedIds = replaced.map((a) => a.id);
@@ -142,26 +136,11 @@ export class AdvisoryStore {
         await tx.deleteFrom('advisory_alias').where('advisory_id', 'in', chunk).execute();
         await tx.deleteFrom('advisory').where('id', 'in', chunk).execute();
       }
-      const writing = [...fresh, ...replaced];
-      const advisoryRows = writing.map((a) => ({
-        id: a.id,
-        modified: a.modified,
-        published: a.published,
-        withdrawn: a.withdrawn,
-        severity_rating: a.severity?.rating ?? null,
-        severity_score: a.severity?.score ?? null,
-        source,
-        digest: records.get(a.id)?.digest as string,
-        record: records.get(a.id)?.json as string,
-      }));
-      const aliasRows = writing.flatMap((a) => [...new Set(a.aliases)].filter((alias) => alias !== a.id).map((alias) => ({ alias, advisory_id: a.id })));
-      const affectedRows = writing.flatMap((a) =>
-        a.affected.map((p) => {
-          const { base, release } = splitEcosystem(p.ecosystem);
-          return { advisory_id: a.id, ecosystem: base, ecosystem_release: release, name: lookupName(base, p.name), data: JSON.stringify(p) };
-        }),
-      );
-      for (let i = 0; i < advisoryRows.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory').values(advisoryRows.slice(i, i + ROWS_PER_INSERT)).execute();
+      const writing = [...fresh, ...replaced].map((a) => rows.get(a.id) as ReturnType<typeof advisoryRows>);
+      const advisoryRowsOut = writing.map((r) => r.advisory);
+      const aliasRows = writing.flatMap((r) => r.aliases);
+      const affectedRows = writing.flatMap((r) => r.affected);
+      for (let i = 0; i < advisoryRowsOut.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory').values(advisoryRowsOut.slice(i, i + ROWS_PER_INSERT)).execute();
       for (let i = 0; i < aliasRows.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory_alias').values(aliasRows.slice(i, i + ROWS_PER_INSERT)).execute();
       for (let i = 0; i < affectedRows.length; i += ROWS_PER_INSERT) await tx.insertInto('affected').values(affectedRows.slice(i, i + ROWS_PER_INSERT)).execute();
       counts.inserted = fresh.length;
@@ -172,26 +151,30 @@ export class AdvisoryStore {
 
   /**
    * Advisories (withdrawn ones left out) with an affected package named one of `names` in `ecosystem` (base, without
-   * a release; every release's entries are returned, the matcher picks). Names compare as the ecosystem's index
+   * a release). With `release`, only entries of that release, or of releases under it (`enterprise_linux:9` covers
+   * `enterprise_linux:9::appstream`), are returned; without, every release's. Names compare as the ecosystem's index
    * does (`lookupName`: PEP 503 for PyPI, case-blind for NuGet and Packagist, exact elsewhere).
    */
-  async affecting(ecosystem: string, names: readonly string[]): Promise<AffectedMatch[]> {
+  async affecting(ecosystem: string, names: readonly string[], release?: string | null): Promise<AffectedMatch[]> {
     const out: AffectedMatch[] = [];
-    const records = new Map<string, Advisory>();
+    const heads = new Map<string, AdvisoryHead>();
     const unique = [...new Set(names.map((n) => lookupName(ecosystem, n)))];
     for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
-      const rows = await this.db
+      let query = this.db
         .selectFrom('affected')
         .innerJoin('advisory', 'advisory.id', 'affected.advisory_id')
-        .select(['affected.data', 'advisory.id', 'advisory.record'])
+        .select(['affected.data', 'advisory.id', 'advisory.head'])
         .where('affected.ecosystem', '=', ecosystem)
         .where('affected.name', 'in', unique.slice(i, i + ROWS_PER_INSERT))
-        .where('advisory.withdrawn', 'is', null)
-        .execute();
-      for (const r of rows) {
-        let advisory = records.get(r.id);
-        if (!advisory) records.set(r.id, (advisory = JSON.parse(r.record) as Advisory));
-        out.push({ advisory, affected: JSON.parse(r.data) as AffectedPackage });
+        .where('advisory.withdrawn', 'is', null);
+      if (release != null) {
+        const under = `${release}:`;
+        query = query.where((eb) => eb.or([eb('affected.ecosystem_release', '=', release), eb(eb.fn('substr', ['affected.ecosystem_release', eb.val(1), eb.val(under.length)]), '=', under)]));
+      }
+      for (const r of await query.execute()) {
+        let head = heads.get(r.id);
+        if (!head) heads.set(r.id, (head = readHead(r.head)));
+        out.push({ advisory: head, affected: JSON.parse(r.data) as AffectedPackage });
       }
     }
     return out;
@@ -199,16 +182,22 @@ export class AdvisoryStore {
 
   /** The advisory with this id, or the ones that list it as an alias (a CVE id names several GHSA/DSA records). */
   async find(idOrAlias: string): Promise<Advisory[]> {
-    const own = await this.db.selectFrom('advisory').select('record').where('id', '=', idOrAlias).executeTakeFirst();
-    if (own) return [JSON.parse(own.record) as Advisory];
-    const rows = await this.db
-      .selectFrom('advisory_alias')
-      .innerJoin('advisory', 'advisory.id', 'advisory_alias.advisory_id')
-      .select('advisory.record')
-      .where('advisory_alias.alias', '=', idOrAlias)
-      .orderBy('advisory.id')
-      .execute();
-    return rows.map((r) => JSON.parse(r.record) as Advisory);
+    const own = await this.db.selectFrom('advisory').select(['id', 'head', 'body']).where('id', '=', idOrAlias).executeTakeFirst();
+    const rows = own
+      ? [own]
+      : await this.db
+          .selectFrom('advisory_alias')
+          .innerJoin('advisory', 'advisory.id', 'advisory_alias.advisory_id')
+          .select(['advisory.id', 'advisory.head', 'advisory.body'])
+          .where('advisory_alias.alias', '=', idOrAlias)
+          .orderBy('advisory.id')
+          .execute();
+    const out: Advisory[] = [];
+    for (const r of rows) {
+      const affected = await this.db.selectFrom('affected').select('data').where('advisory_id', '=', r.id).orderBy('ordinal').execute();
+      out.push(readAdvisory(r.head, r.body, affected.map((x) => x.data)));
+    }
+    return out;
   }
 
   /** Record a source run: what was read (fingerprint) and how many advisories it holds. */

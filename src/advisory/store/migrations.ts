@@ -1,8 +1,13 @@
 // The advisory store's schema migrations: one list, run the same way on SQLite and PostgreSQL.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import type { Advisory } from '../../core/advisory.ts';
+import { advisoryRows } from './advisory-rows.ts';
 
-const migrations: Record<string, Migration> = {
+/** Advisories rewritten per page by the 003 migration. */
+const MIGRATION_PAGE = 1000;
+
+const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> => ({
   '001-advisories': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -67,12 +72,34 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-};
+  // The whole record was one JSON text holding the affected list again: now a small head for matching, a deflated
+  // body for display, and the affected rows in their order. Existing advisories are rewritten in place.
+  '003-compact-records': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('advisory').addColumn('head', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('advisory').addColumn('body', dialect === 'postgres' ? sql`bytea` : 'blob').execute();
+      await db.schema.alterTable('affected').addColumn('ordinal', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      const tx = db as Kysely<Record<string, Record<string, unknown>>>;
+      for (let after = ''; ; ) {
+        const page = (await tx.selectFrom('advisory').select(['id', 'record', 'source']).where('id', '>', after).orderBy('id').limit(MIGRATION_PAGE).execute()) as { id: string; record: string; source: string }[];
+        for (const row of page) {
+          const rows = advisoryRows(JSON.parse(row.record) as Advisory, row.source);
+          await tx.updateTable('advisory').set({ head: rows.advisory.head, body: rows.advisory.body, digest: rows.advisory.digest }).where('id', '=', row.id).execute();
+          await tx.deleteFrom('affected').where('advisory_id', '=', row.id).execute();
+          if (rows.affected.length) await tx.insertInto('affected').values(rows.affected).execute();
+        }
+        if (page.length < MIGRATION_PAGE) break;
+        after = (page[page.length - 1] as { id: string }).id;
+      }
+      await db.schema.alterTable('advisory').dropColumn('record').execute();
+    },
+  },
+});
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-/** Bring `db` up to the latest schema; throws the first migration error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error } = await new Migrator({ db, provider, migrationTableName: 'advisory_migration', migrationLockTableName: 'advisory_migration_lock' }).migrateToLatest();
+/** Bring `db` (a `dialect` database) up to the latest schema, or only up to `target` (tests); throws the first migration error. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', target?: string): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider, migrationTableName: 'advisory_migration', migrationLockTableName: 'advisory_migration_lock' });
+  const { error } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

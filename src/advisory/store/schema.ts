@@ -1,7 +1,7 @@
 // The advisory store's tables, as Kysely sees them. Searchable fields are columns; the bulky parts are JSON text.
 import type { ColumnType } from 'kysely';
 
-/** One advisory: indexed by id and modified, the whole model kept as JSON for display and matching. */
+/** One advisory: indexed by id and modified; its head as JSON, its long text deflated (see advisory-rows.ts). */
 export interface AdvisoryTable {
   id: string;
   modified: string;
@@ -11,10 +11,12 @@ export interface AdvisoryTable {
   severity_score: number | null;
   /** Which source last wrote it (`osv:npm`, `import:…`). */
   source: string;
-  /** sha256 of `record`: tells a changed advisory from the same one when `modified` does not move (Go's records). */
+  /** sha256 of the whole advisory's JSON: tells a changed advisory from the same one when `modified` does not move (Go's records). */
   digest: string;
-  /** JSON of the core Advisory. */
-  record: string;
+  /** JSON of the AdvisoryHead: what matching reads. */
+  head: string;
+  /** Deflated JSON of the details, references and CWEs. */
+  body: Uint8Array;
 }
 
 /** Every other id an advisory is known by, for alias lookups (CVE ↔ GHSA ↔ DSA …). */
@@ -31,6 +33,8 @@ export interface AffectedTable {
   /** The `:`-suffix as written (`12`, `v3.20`, `22.04:LTS`), or '' for none. */
   ecosystem_release: string;
   name: string;
+  /** Position in the advisory's affected list. */
+  ordinal: number;
   /** JSON of the core AffectedPackage. */
   data: string;
 }

@@ -45,6 +45,17 @@ async function isZip(path: string): Promise<boolean> {
   return Buffer.concat(chunks).equals(Buffer.from('PK\x03\x04', 'latin1'));
 }
 
+/** What is kept of one zip entry to read it. */
+interface ZipEntryRef {
+  name: string;
+  offset: number;
+  compressedSize: number;
+  size: number;
+  method: number;
+  crc: number;
+  encrypted: boolean;
+}
+
 /** Bytes read from the zip file per read call: many small entries are sliced out of one window. */
 const WINDOW_BYTES = 4 * 2 ** 20;
 
@@ -56,7 +67,12 @@ const WINDOW_BYTES = 4 * 2 ** 20;
  * bomb stops at the limit; each entry's CRC-32 is checked.
  */
 async function* zipDocuments(path: string): AsyncGenerator<OsvDocument> {
-  const zip = new StreamZip({ file: path, storeEntries: true, skipEntryNameValidation: true });
+  // The library's own entry objects weigh over a kilobyte each; a dump has tens of thousands: keep only what is read.
+  const entries: ZipEntryRef[] = [];
+  const zip = new StreamZip({ file: path, storeEntries: false, skipEntryNameValidation: true });
+  zip.on('entry', (e: StreamZip.ZipEntry) => {
+    if (!e.isDirectory && e.name.endsWith('.json')) entries.push({ name: e.name, offset: e.offset, compressedSize: e.compressedSize, size: e.size, method: e.method, crc: e.crc, encrypted: e.encrypted });
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('ready', resolve);
@@ -84,9 +100,8 @@ async function* zipDocuments(path: string): AsyncGenerator<OsvDocument> {
     return window.buffer.subarray(offset - window.start, offset - window.start + length);
   };
   try {
-    const entries = Object.values(zip.entries()).sort((a, b) => a.offset - b.offset);
+    entries.sort((a, b) => a.offset - b.offset);
     for (const entry of entries) {
-      if (entry.isDirectory || !entry.name.endsWith('.json')) continue;
       const origin = `${path}:${entry.name}`;
       if (entry.size > MAX_RECORD_BYTES) throw new SextantError('LIMIT_EXCEEDED', `${origin}: larger than ${MAX_RECORD_BYTES} bytes, not an OSV record`);
       if (entry.encrypted) throw new SextantError('UNSUPPORTED', `${origin}: encrypted zip entries are not supported`);
@@ -99,7 +114,7 @@ async function* zipDocuments(path: string): AsyncGenerator<OsvDocument> {
 }
 
 /** One entry's content: its local header skipped, inflated (stored and deflate only) and checked against its CRC-32. */
-function entryBytes(entry: StreamZip.ZipEntry, origin: string, read: (offset: number, length: number, origin: string) => Buffer): Buffer {
+function entryBytes(entry: ZipEntryRef, origin: string, read: (offset: number, length: number, origin: string) => Buffer): Buffer {
   const header = read(entry.offset, 30, origin);
   if (header.readUInt32LE(0) !== 0x04034b50) throw new SextantError('CORRUPT', `${origin}: bad local header`);
   const data = read(entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28), entry.compressedSize, origin);
@@ -107,7 +122,8 @@ function entryBytes(entry: StreamZip.ZipEntry, origin: string, read: (offset: nu
   if (entry.method === 0) bytes = Buffer.from(data);
   else if (entry.method === 8) {
     try {
-      bytes = inflateRawSync(data, { maxOutputLength: MAX_RECORD_BYTES });
+      // Output sized to the entry: no oversized chunks left for the collector.
+      bytes = inflateRawSync(data, { maxOutputLength: MAX_RECORD_BYTES, chunkSize: Math.max(64, entry.size + 64) });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new SextantError('LIMIT_EXCEEDED', `${origin}: larger than ${MAX_RECORD_BYTES} bytes, not an OSV record`);
       throw new SextantError('CORRUPT', `${origin}: ${(err as Error).message}`, { cause: err });

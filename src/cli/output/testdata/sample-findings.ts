@@ -63,7 +63,7 @@ export async function sampleFindingsReport(options: { suppress?: boolean } = {})
     await store.upsert(readdirSync(npmDir).flatMap((f) => parseOsvJson(readFileSync(`${npmDir}${f}`), f)), 'osv:npm');
     await store.upsert(parseOsvJson(DEBIAN_RECORDS, 'debian'), 'test');
     const sbom = assembleSbom(sampleImage(), sampleFindingPackages(), '0.1.0', new Date('2024-06-01T12:34:56.789Z'));
-    const { findings } = await matchPackages(sbom.packages, sbom.distro, (eco, names) => store.affecting(eco, names), SAMPLE_DATABASE);
+    const { findings } = await matchPackages(sbom.packages, sbom.distro, store, SAMPLE_DATABASE);
     const advisories: Advisory[] = [];
     for (const id of new Set(findings.flatMap((f) => f.advisoryIds))) advisories.push(...(await store.find(id)));
 
