@@ -195,7 +195,7 @@ function mergeByAlias(p: Package, matched: { advisory: AdvisoryHead; fixedIn: st
       ids: all,
       advisoryIds,
       purl: p.purl,
-      packageName: p.namespace && p.type !== 'deb' && p.type !== 'apk' && p.type !== 'rpm' ? `${p.namespace}/${p.name}` : p.name,
+      packageName: p.namespace && p.type !== 'deb' && p.type !== 'apk' && p.type !== 'rpm' ? `${p.namespace}${p.type === 'maven' ? ':' : '/'}${p.name}` : p.name,
       packageType: p.type,
       installedVersion: p.version,
       fixedIn,

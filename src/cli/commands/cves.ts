@@ -18,6 +18,8 @@ interface CvesOptions extends ImageCommandOptions, SuppressionOptions {
   onlyUnfixed?: boolean;
   onlyPackageType?: string;
   onlyCisaKev?: boolean;
+  ignoreBase?: boolean;
+  base?: string;
   exitCode?: boolean;
   explain?: string;
   showSuppressed?: boolean;
@@ -35,6 +37,8 @@ export function registerCves(program: Command): void {
     .option('--only-unfixed', 'only vulnerabilities without a fix')
     .option('--only-package-type <list>', 'only packages of these purl types, comma-separated (deb,npm,…)')
     .option('--only-cisa-kev', 'only vulnerabilities in CISA\u2019s Known Exploited Vulnerabilities catalogue (see db update)')
+    .option('--ignore-base', 'leave out packages the base image\u2019s layers brought (the base from --base, else from the provenance attestation)')
+    .option('--base <image>', 'the base image, for --ignore-base (any image reference; only its manifest and config are read)')
     .option('--show-suppressed', 'list the findings VEX statements and the ignore file suppressed, with why')
     .option('--exit-code', 'exit 1 when vulnerabilities remain after suppression and the filters')
     .option('--explain <id>', 'show why a vulnerability (any of its ids: CVE, GHSA, DSA…) matched, or why not')
@@ -50,7 +54,19 @@ export function registerCves(program: Command): void {
       // suppressed alike, so that the counts describe the same view.
       const report = ['sarif', 'cyclonedx', 'markdown'].includes(opts.format);
       const { sbom, findings: all, suppressed: allSuppressed, undecided, database: digest, advisories } = await scanImage(image, opts, opts.database, report && !opts.explain);
+      let baseNote = '';
+      let inBase = (_f: Finding) => false;
+      if (opts.ignoreBase) {
+        const { baseImageLayers } = await import('../../analyze/base-layers.ts');
+        const base = await baseImageLayers(sbom.image, opts.base, { insecureRegistry: opts.insecureRegistry ?? false });
+        const layers = new Set(base.diffIds);
+        // A package is the base's when every layer that brought it is one of the base's.
+        inBase = (f) => f.layers.length > 0 && f.layers.every((l) => layers.has(l));
+        const hidden = all.filter(inBase).length;
+        baseNote = `${hidden} ${hidden === 1 ? 'vulnerability' : 'vulnerabilities'} in the base image ${base.reference} (its ${base.diffIds.length} layers, from ${base.source}) not shown (--ignore-base)\n`;
+      }
       const wanted = (f: Finding) =>
+        !inBase(f) &&
         (!severities || severities.includes(f.severity?.rating ?? 'unknown')) &&
         (!types || types.includes(f.packageType)) &&
         (!opts.onlyFixed || f.fixedIn.length > 0) &&
@@ -75,6 +91,7 @@ export function registerCves(program: Command): void {
         }
         return;
       }
+      if (baseNote && opts.format !== 'table') process.stderr.write(`sextant: ${baseNote}`);
       if (report) {
         const { version } = await import('../version.ts');
         const input = { sbom, findings, suppressed, database: digest, toolVersion: version, advisories };
@@ -87,6 +104,7 @@ export function registerCves(program: Command): void {
         const { renderFindingsTable } = await import('../output/findings-table.ts');
         const layerIndex = new Map(sbom.image.layers.map((l, i) => [l.diffId, i]));
         process.stdout.write(renderFindingsTable(findings, layerIndex));
+        process.stdout.write(baseNote);
         if (suppressed.length) {
           const { renderSuppressedSummary, renderSuppressedTable } = await import('../output/suppressed.ts');
           process.stdout.write(`${renderSuppressedSummary(suppressed, opts.showSuppressed ?? false)}${opts.showSuppressed ? renderSuppressedTable(suppressed) : ''}`);
