@@ -76,6 +76,9 @@ describe('sextant cves reports', () => {
     expect(kev.findings.every((f) => f.kev !== null && f.packageName === 'org.apache.logging.log4j:log4j-core')).toBe(true);
     const table = await runCli(['cves', `oci-dir://${app}`, '-q'], env);
     expect(table.stdout).toMatch(/KEV/);
+    const quick = JSON.parse((await runCli(['quickview', `oci-dir://${app}`, '--format', 'json', '-q'], env)).stdout) as { vulnerabilities: { knownExploited: number }; baseImage: string | null };
+    expect(quick.vulnerabilities.knownExploited).toBe(kev.findings.length);
+    expect(quick.baseImage).toBeNull();
   });
 
   it('leaves out what the base image’s layers brought with --ignore-base, and refuses an image that is not the base', async () => {

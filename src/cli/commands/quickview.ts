@@ -25,9 +25,12 @@ export function registerQuickview(program: Command): void {
         counts[rating === 'none' ? 'low' : rating]++;
       }
       const fixable = findings.filter((f) => f.fixedIn.length > 0).length;
+      const knownExploited = findings.filter((f) => f.kev !== null).length;
+      // Until the platform matches layer chains, the base image is the one the provenance attestation names.
+      const baseImage = sbom.image.provenance?.baseImage ?? null;
       const os = sbom.distro?.prettyName ?? sbom.distro?.id ?? null;
       if (opts.format === 'json') {
-        const summary = { image: sbom.image.reference, digest: sbom.image.digest, os, packages: sbom.packageCount, vulnerabilities: { total: findings.length, fixable, ...counts, suppressed: suppressed.length }, baseImage: null, database };
+        const summary = { image: sbom.image.reference, digest: sbom.image.digest, os, packages: sbom.packageCount, vulnerabilities: { total: findings.length, fixable, knownExploited, ...counts, suppressed: suppressed.length }, baseImage, database };
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         return;
       }
@@ -36,8 +39,8 @@ export function registerQuickview(program: Command): void {
         `${pc.bold('Image')}     ${sbom.image.reference}${sbom.image.digest ? `  ${pc.dim(sbom.image.digest)}` : ''}`,
         `${pc.bold('OS')}        ${os ?? 'unknown'}`,
         `${pc.bold('Packages')}  ${sbom.packageCount}`,
-        `${pc.bold('Vulns')}     ${findings.length} (${fixable} fixable)   ${severity}${suppressed.length ? `   ${pc.dim(`${suppressed.length} suppressed`)}` : ''}`,
-        `${pc.bold('Base')}      not known yet (base image detection comes with the platform)`,
+        `${pc.bold('Vulns')}     ${findings.length} (${fixable} fixable${knownExploited ? `, ${pc.red(`${knownExploited} known exploited`)}` : ''})   ${severity}${suppressed.length ? `   ${pc.dim(`${suppressed.length} suppressed`)}` : ''}`,
+        `${pc.bold('Base')}      ${baseImage ? `${baseImage} ${pc.dim('(from the provenance attestation)')}` : 'not known (no provenance attestation names one)'}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
