@@ -42,6 +42,8 @@ beforeAll(async () => {
         { package: { ecosystem: 'Red Hat:rhel_eus:9.2::baseos', name: 'openssl-libs' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-18.el9_2' }] }] },
       ] }),
       osv({ id: 'RHSA-2024:9999', aliases: ['CVE-2099-0009'], affected: [{ package: { ecosystem: 'Red Hat:enterprise_linux:8::baseos', name: 'openssl-libs' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:1.1.1k-12.el8' }] }] }] }),
+      // Alpine's secdb names the origin package, in each release's own ecosystem.
+      osv({ id: 'ALPINE-CVE-2024-9143', upstream: ['CVE-2024-9143'], affected: [{ package: { ecosystem: 'Alpine:v3.20', name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.3.2-r1' }] }] }] }),
       osv({ id: 'DEBIAN-CVE-2099-0002', withdrawn: '2024-02-01T00:00:00Z', affected: [{ package: { ecosystem: 'Debian:12', name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] }] }),
     ],
     'test',
@@ -99,6 +101,13 @@ describe('matchPackages', () => {
     const { findings } = await matchPackages([libs], rhel94, store, 'sha256:db');
     expect(findings.map((f) => [f.id, f.fixedIn, f.explanations.map((e) => e.ecosystem)])).toEqual([['CVE-2023-5678', ['1:3.0.7-27.el9'], ['Red Hat:enterprise_linux:9::appstream']]]);
     expect((await matchPackages([{ ...libs, version: '1:3.0.7-27.el9' }], rhel94, store, 'sha256:db')).findings).toEqual([]);
+  });
+
+  it('matches apk packages by their origin package, as Alpine keys its records', async () => {
+    const alpine320: OsRelease = { ...debian12, id: 'alpine', versionId: '3.20.3', prettyName: 'Alpine Linux v3.20', versionCodename: null };
+    const libssl = pkg({ type: 'apk', name: 'libssl3', version: '3.3.2-r0', source: { name: 'openssl', version: '3.3.2-r0' } });
+    const { findings } = await matchPackages([libssl, { ...libssl, name: 'libcrypto3', purl: 'pkg:apk/alpine/libcrypto3@3.3.2-r1', version: '3.3.2-r1', source: { name: 'openssl', version: '3.3.2-r1' } }], alpine320, store, 'sha256:db');
+    expect(findings.map((f) => [f.packageName, f.id, f.fixedIn, f.explanations[0]?.keyedBy])).toEqual([['libssl3', 'CVE-2024-9143', ['3.3.2-r1'], 'source package']]);
   });
 
   it('reports versions it cannot read instead of guessing', async () => {

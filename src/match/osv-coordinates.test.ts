@@ -29,8 +29,14 @@ describe('osvCoordinates', () => {
   });
 
   it('maps apk and rpm packages to their distribution’s ecosystem and release', () => {
-    const busybox = pkg({ type: 'apk', name: 'busybox', version: '1.36.1-r29' });
-    expect(osvCoordinates(busybox, distro('alpine', '3.20.3'))).toEqual([{ ecosystem: 'Alpine', release: 'v3.20', name: 'busybox', version: '1.36.1-r29', keyedBy: 'binary package' }]);
+    const busybox = pkg({ type: 'apk', name: 'busybox', version: '1.36.1-r29', source: { name: 'busybox', version: '1.36.1-r29' } });
+    expect(osvCoordinates(busybox, distro('alpine', '3.20.3'))).toEqual([{ ecosystem: 'Alpine', release: 'v3.20', name: 'busybox', version: '1.36.1-r29', keyedBy: 'source package' }]);
+    // Alpine's secdb names origin packages: libssl3 is found under openssl.
+    const libssl = pkg({ type: 'apk', name: 'libssl3', version: '3.3.2-r1', source: { name: 'openssl', version: '3.3.2-r1' } });
+    expect(osvCoordinates(libssl, distro('alpine', '3.20.3')).map((c) => [c.name, c.keyedBy])).toEqual([
+      ['openssl', 'source package'],
+      ['libssl3', 'binary package'],
+    ]);
     expect(osvCoordinates(busybox, distro('wolfi', '20230201'))[0]).toMatchObject({ ecosystem: 'Wolfi', release: null });
     const curl = pkg({ type: 'rpm', name: 'curl', version: '7.76.1-29.el9_4' });
     expect(osvCoordinates(curl, distro('rocky', '9.4'))[0]).toMatchObject({ ecosystem: 'Rocky Linux', release: '9' });

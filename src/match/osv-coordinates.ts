@@ -35,8 +35,8 @@ const LANGUAGE: Partial<Record<Package['type'], string>> = {
 };
 
 /**
- * The coordinates to look `pkg` up by, best first: a dpkg package by its source package and source version (as
- * Debian's and Ubuntu's OSV records are keyed), then by its own name; an apk or rpm package by its name; a language
+ * The coordinates to look `pkg` up by, best first: a dpkg or apk package by its source package (apk's origin) and
+ * source version (as Debian's, Ubuntu's and Alpine's OSV records are keyed), then by its own name; an rpm by its name; a language
  * package by its ecosystem's naming (`group:artifact` for Maven, `scope/name` for npm, the module path for Go).
  * Empty when OSV has nothing for it (generic binaries, conda, an OS package on an unknown distribution).
  */
@@ -49,10 +49,13 @@ export function osvCoordinates(pkg: Package, distro: OsRelease | null): OsvCoord
   const os = distroEcosystem(pkg.type, distro);
   if (!os) return [];
   const binary: OsvCoordinates = { ...os, name: pkg.name, version: pkg.version, keyedBy: 'binary package' };
-  if (pkg.type === 'deb' && pkg.source && (pkg.source.name !== pkg.name || pkg.source.version !== pkg.version)) {
+  // Debian's, Ubuntu's and Alpine's (and Wolfi's, Chainguard's) records name source packages (apk's origin):
+  // `libssl3` is found under `openssl`. Red Hat's and its rebuilds' name binary rpms.
+  const bySource = pkg.type === 'deb' || pkg.type === 'apk';
+  if (bySource && pkg.source && (pkg.source.name !== pkg.name || pkg.source.version !== pkg.version)) {
     return [{ ...os, name: pkg.source.name, version: pkg.source.version, keyedBy: 'source package' }, binary];
   }
-  return [pkg.type === 'deb' ? { ...binary, keyedBy: 'source package' } : binary];
+  return [bySource ? { ...binary, keyedBy: 'source package' } : binary];
 }
 
 /** Debian codenames by release number: testing and sid images name only their codename in os-release. */

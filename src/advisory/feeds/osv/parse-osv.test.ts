@@ -43,13 +43,15 @@ describe('every real OSV record', () => {
       const raw = JSON.parse(bytes.toString('utf8')) as {
         id: string;
         aliases?: string[];
+        upstream?: string[];
         affected?: { package?: unknown; ranges?: unknown[]; versions?: string[] }[];
       };
       const [advisory] = parseOsvJson(bytes, file);
       expect(advisory!.id).toBe(raw.id);
       // File names are the id (in _testdata, `<id>__<source>.json`).
       expect(file.split('/').pop()!.replace(/(__.*)?\.json$/, '')).toBe(raw.id);
-      expect(advisory!.aliases).toEqual([...new Set(raw.aliases ?? [])].filter((a) => a !== raw.id));
+      const upstream = (raw.upstream ?? []).filter((u) => u !== raw.id);
+      expect(advisory!.aliases).toEqual([...new Set([...(raw.aliases ?? []), ...(upstream.length === 1 ? upstream : [])])].filter((a) => a !== raw.id));
       const withPackage = (raw.affected ?? []).filter((a) => a.package);
       expect(advisory!.affected.map((a) => a.ranges.length)).toEqual(withPackage.map((a) => a.ranges?.length ?? 0));
       expect(advisory!.affected.map((a) => a.versions)).toEqual(withPackage.map((a) => a.versions ?? []));
@@ -152,7 +154,7 @@ describe('known records in full', () => {
     ]);
   });
 
-  it('USN-7234-1 (osv.dev test data): upstream ids become related', () => {
+  it('USN-7234-1 (osv.dev test data): a notice’s several upstream ids become related, not aliases', () => {
     const advisory = parseFile('_testdata/none/USN-7234-1__osv.dev.json');
     expect(advisory.related).toEqual([
       'CVE-2023-21400', 'CVE-2024-40967', 'CVE-2024-53103', 'CVE-2024-53141', 'CVE-2024-53164',
@@ -238,9 +240,10 @@ describe('malformed input', () => {
       },
       'mem',
     );
+    // One upstream id (besides itself): the same vulnerability under a distribution's id, so an alias.
     expect(advisory).toMatchObject({
-      aliases: ['CVE-2024-1'],
-      related: ['CVE-2024-2', 'CVE-2024-3'],
+      aliases: ['CVE-2024-1', 'CVE-2024-2'],
+      related: ['CVE-2024-3'],
       summary: null,
       references: [{ type: 'WEB', url: 'https://example.com' }],
       cwes: ['CWE-79', 'CWE-80'],

@@ -67,10 +67,15 @@ export function parseOsvRecord(json: unknown, origin: string): Advisory {
   if (!Array.isArray(affected)) throw corrupt(origin, `${id} has an "affected" that is not a list`);
   const others = (ids: string[]): string[] => [...new Set(ids)].filter((other) => other !== id);
   const databaseSpecific = isObject(json.database_specific) ? json.database_specific : {};
+  // A record with one upstream id is that vulnerability as one distribution tracks it (DEBIAN-CVE-…, ALPINE-CVE-…,
+  // UBUNTU-CVE-… each name their CVE only as upstream): an alias. A notice with several (a USN, a DSA) is related
+  // to each, and is none of them.
+  const upstream = others(strings(json.upstream));
+  const aliases = others([...strings(json.aliases), ...(upstream.length === 1 ? upstream : [])]);
   return {
     id,
-    aliases: others(strings(json.aliases)),
-    related: others([...strings(json.upstream), ...strings(json.related)]),
+    aliases,
+    related: others([...upstream, ...strings(json.related)]).filter((r) => !aliases.includes(r)),
     modified,
     published: stringOrNull(json.published),
     withdrawn: stringOrNull(json.withdrawn),
