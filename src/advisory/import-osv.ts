@@ -42,11 +42,12 @@ export async function upsertOsvPath(
   source: string,
   result: ImportResult,
   onProgress?: (advisories: number) => void,
+  changed?: Set<string>,
 ): Promise<number> {
   let batch: Advisory[] = [];
   let count = 0;
   const flush = async () => {
-    const counts = await store.upsert(batch, source);
+    const counts = await store.upsert(batch, source, changed);
     result.inserted += counts.inserted;
     result.updated += counts.updated;
     result.unchanged += counts.unchanged;

@@ -52,6 +52,11 @@ export interface UpdateOptions {
   /** Size and time limits of each download (defaults in feeds/download.ts). */
   limits?: Pick<DownloadOptions, 'maxBytes' | 'idleTimeoutMs' | 'timeoutMs'>;
   onProgress?: (progress: UpdateProgress) => void;
+  /**
+   * Collects the `affectedKey` (ecosystem, name) of every package an inserted or changed advisory names or named:
+   * what the platform re-evaluates. Filled only when the update lands.
+   */
+  changed?: Set<string>;
 }
 
 /** A source that was fetched: unchanged, or changed with the file it was saved to. */
@@ -122,7 +127,7 @@ export async function updateDatabase(store: AdvisoryStore, options: UpdateOption
         if (!result.changed) continue;
         const totals: ImportResult = { documents: 0, advisories: 0, inserted: 0, updated: 0, unchanged: 0 };
         const onRecords = options.onProgress ? (records: number) => options.onProgress?.({ phase: 'apply', source: name, records }) : undefined;
-        const count = await upsertOsvPath(tx, result.path, name, totals, onRecords);
+        const count = await upsertOsvPath(tx, result.path, name, totals, onRecords, options.changed);
         await tx.recordSource(name, result.fingerprint, count);
         const update = results.find((r) => r.name === name) as SourceUpdate;
         update.count = count;

@@ -102,6 +102,23 @@ describe.each(backends)('advisory store on %s', (_name, location) => {
     }
   });
 
+  it('collects the packages a changed advisory names now and named before', async () => {
+    const store = await AdvisoryStore.open(location());
+    try {
+      const first = advisory('GHSA-keys-keys-keys', '2024-01-01T00:00:00Z', { affected: [pkg('npm', 'left-pad', '1.3.0')] });
+      const changed = new Set<string>();
+      await store.upsert([first], 'test', changed);
+      expect([...changed]).toEqual(['npm\nleft-pad']);
+      changed.clear();
+      await store.upsert([first], 'test', changed);
+      expect([...changed]).toEqual([]);
+      await store.upsert([{ ...first, modified: '2024-02-01T00:00:00Z', affected: [pkg('npm', 'right-pad', '1.0.1')] }], 'test', changed);
+      expect([...changed].sort()).toEqual(['npm\nleft-pad', 'npm\nright-pad']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('leaves withdrawn advisories out of lookups, keeps the newest of duplicates in a batch, and reports its state', async () => {
     const store = await AdvisoryStore.open(location());
     try {

@@ -42,6 +42,11 @@ export interface AffectedMatch {
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ROWS_PER_INSERT = 400;
 
+/** The key of an affected package: ecosystem (without release) and lookup name, as the `affected` table holds them. */
+export function affectedKey(ecosystem: string, name: string): string {
+  return `${ecosystem}\n${name}`;
+}
+
 export class AdvisoryStore {
   readonly db: Kysely<AdvisoryDatabase>;
   readonly dialect: 'sqlite' | 'postgres';
@@ -100,9 +105,10 @@ export class AdvisoryStore {
   /**
    * Insert or replace advisories in one transaction. A stored advisory is replaced by a newer `modified`, or by
    * different content under the same `modified` (the Go database leaves `modified` at year 1); never by an older
-   * one. Its aliases and affected packages are replaced with it. `source` names who wrote it.
+   * one. Its aliases and affected packages are replaced with it. `source` names who wrote it. `changed`, when
+   * given, collects the `affectedKey` of every package an inserted or replaced advisory names or named.
    */
-  async upsert(advisories: readonly Advisory[], source: string): Promise<UpsertCounts> {
+  async upsert(advisories: readonly Advisory[], source: string, changed?: Set<string>): Promise<UpsertCounts> {
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
     // The newest copy of each id in this batch.
     const byId = new Map<string, Advisory>();
@@ -132,6 +138,8 @@ export class AdvisoryStore {
       const replacedIds = replaced.map((a) => a.id);
       for (let i = 0; i < replacedIds.length; i += ROWS_PER_INSERT) {
         const chunk = replacedIds.slice(i, i + ROWS_PER_INSERT);
+        // A replaced advisory may no longer name a package it named: that package's findings change too.
+        if (changed) for (const r of await tx.selectFrom('affected').select(['ecosystem', 'name']).where('advisory_id', 'in', chunk).execute()) changed.add(affectedKey(r.ecosystem, r.name));
         await tx.deleteFrom('affected').where('advisory_id', 'in', chunk).execute();
         await tx.deleteFrom('advisory_alias').where('advisory_id', 'in', chunk).execute();
         await tx.deleteFrom('advisory').where('id', 'in', chunk).execute();
@@ -140,6 +148,7 @@ export class AdvisoryStore {
       const advisoryRowsOut = writing.map((r) => r.advisory);
       const aliasRows = writing.flatMap((r) => r.aliases);
       const affectedRows = writing.flatMap((r) => r.affected);
+      if (changed) for (const r of affectedRows) changed.add(affectedKey(r.ecosystem, r.name));
       for (let i = 0; i < advisoryRowsOut.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory').values(advisoryRowsOut.slice(i, i + ROWS_PER_INSERT)).execute();
       for (let i = 0; i < aliasRows.length; i += ROWS_PER_INSERT) await tx.insertInto('advisory_alias').values(aliasRows.slice(i, i + ROWS_PER_INSERT)).execute();
       for (let i = 0; i < affectedRows.length; i += ROWS_PER_INSERT) await tx.insertInto('affected').values(affectedRows.slice(i, i + ROWS_PER_INSERT)).execute();
@@ -207,6 +216,14 @@ export class AdvisoryStore {
       .values({ name, fingerprint, count, updated_at: at })
       .onConflict((oc) => oc.column('name').doUpdateSet({ fingerprint, count, updated_at: at }))
       .execute();
+  }
+
+  /**
+   * A cheap value that changes whenever the advisories may have: every import and update run records its source,
+   * so the source table (a few rows) stands for the whole store. Callers cache `summary()` behind it.
+   */
+  async changeMarker(): Promise<string> {
+    return JSON.stringify(await this.sources());
   }
 
   async sources(): Promise<SourceStatus[]> {
