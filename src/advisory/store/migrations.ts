@@ -99,7 +99,10 @@ const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> =
 /** Bring `db` (a `dialect` database) up to the latest schema, or only up to `target` (tests); throws the first migration error. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', target?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider, migrationTableName: 'advisory_migration', migrationLockTableName: 'advisory_migration_lock' });
+  // Kysely looks for its bookkeeping tables in every schema unless told which: another install's (or another test
+  // run's) schema would pass for ours on PostgreSQL.
+  const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider, migrationTableName: 'advisory_migration', migrationLockTableName: 'advisory_migration_lock', ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -1,0 +1,206 @@
+// The platform store's schema migrations: one list, run the same way on SQLite and PostgreSQL. Their bookkeeping
+// tables are named for the platform, so the platform and advisory stores can share one database.
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+
+const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> => {
+  // An integer key the database assigns: SQLite's rowid alias, PostgreSQL's serial.
+  const generatedKey = dialect === 'postgres' ? 'serial' : 'integer';
+  return {
+    '001-platform': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('org')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('token')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('org_id', 'text', (c) => c.notNull().references('org.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema.createIndex('token_org').on('token').column('org_id').execute();
+
+        await db.schema
+          .createTable('image')
+          .addColumn('id', generatedKey, (c) => c.primaryKey())
+          .addColumn('org_id', 'text', (c) => c.notNull().references('org.id').onDelete('cascade'))
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('index_digest', 'text')
+          .addColumn('config_digest', 'text')
+          .addColumn('reference', 'text', (c) => c.notNull())
+          .addColumn('repository', 'text')
+          .addColumn('tag', 'text')
+          .addColumn('registry_type', 'text')
+          .addColumn('created', 'text')
+          .addColumn('os', 'text')
+          .addColumn('architecture', 'text')
+          .addColumn('pushed_at', 'text', (c) => c.notNull())
+          .addColumn('layer_count', 'integer', (c) => c.notNull())
+          .addColumn('chain_id', 'text')
+          .addColumn('package_count', 'integer', (c) => c.notNull())
+          .addColumn('database', 'text', (c) => c.notNull())
+          .addColumn('metadata', 'text', (c) => c.notNull())
+          .addColumn('distro', 'text')
+          .addColumn('relationships', 'text', (c) => c.notNull())
+          .addColumn('secrets', 'text', (c) => c.notNull())
+          .addColumn('sbom_generated_at', 'text', (c) => c.notNull())
+          .addColumn('tool_version', 'text', (c) => c.notNull())
+          .addUniqueConstraint('image_org_digest', ['org_id', 'digest'])
+          .execute();
+        await db.schema.createIndex('image_org_pushed').on('image').columns(['org_id', 'pushed_at', 'digest']).execute();
+        await db.schema.createIndex('image_org_chain').on('image').columns(['org_id', 'chain_id']).execute();
+
+        // Content rows (layers, packages) carry no foreign keys from their referrers: they are never deleted, and
+        // the checks would cost every push a lookup per package. Packages are referred to by a small integer id
+        // and found by their content digest. Indexes are only those a query here needs: each one costs every push.
+        await db.schema
+          .createTable('layer')
+          .addColumn('diff_id', 'text', (c) => c.primaryKey())
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('media_type', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('image_layer')
+          .addColumn('image_id', 'integer', (c) => c.notNull().references('image.id').onDelete('cascade'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('diff_id', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addPrimaryKeyConstraint('image_layer_pk', ['image_id', 'position'])
+          .execute();
+        await db.schema.createIndex('image_layer_diff').on('image_layer').column('diff_id').execute();
+
+        await db.schema
+          .createTable('package')
+          .addColumn('id', generatedKey, (c) => c.primaryKey())
+          .addColumn('digest', 'text', (c) => c.notNull().unique())
+          .addColumn('purl', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('package_coordinate')
+          .addColumn('package_id', 'integer', (c) => c.notNull())
+          .addColumn('ecosystem', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('package_coordinate_pk', ['package_id', 'ecosystem', 'name'])
+          .execute();
+        await db.schema.createIndex('package_coordinate_lookup').on('package_coordinate').columns(['ecosystem', 'name']).execute();
+        await db.schema
+          .createTable('image_package')
+          .addColumn('image_id', 'integer', (c) => c.notNull().references('image.id').onDelete('cascade'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('package_id', 'integer', (c) => c.notNull())
+          .addColumn('locations', 'text', (c) => c.notNull())
+          .addColumn('direct', 'integer')
+          .addPrimaryKeyConstraint('image_package_pk', ['image_id', 'position'])
+          .execute();
+        await db.schema.createIndex('image_package_package').on('image_package').column('package_id').execute();
+
+        await db.schema
+          .createTable('finding')
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('image_id', 'integer', (c) => c.notNull().references('image.id').onDelete('cascade'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('package_id', 'integer')
+          .addColumn('purl', 'text', (c) => c.notNull())
+          .addColumn('display_id', 'text', (c) => c.notNull())
+          .addColumn('ids', 'text', (c) => c.notNull())
+          .addColumn('advisory_ids', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('first_seen', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('finding_pk', ['image_id', 'position'])
+          .execute();
+        await db.schema
+          .createTable('finding_event')
+          .addColumn('seq', generatedKey, (c) => c.primaryKey())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('image_id', 'integer', (c) => c.notNull().references('image.id').onDelete('cascade'))
+          .addColumn('display_id', 'text', (c) => c.notNull())
+          .addColumn('purl', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('finding_event_image').on('finding_event').columns(['image_id', 'seq']).execute();
+        await db.schema.createIndex('finding_event_org').on('finding_event').columns(['org_id', 'seq']).execute();
+
+        await db.schema
+          .createTable('environment')
+          .addColumn('id', generatedKey, (c) => c.primaryKey())
+          .addColumn('org_id', 'text', (c) => c.notNull().references('org.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('environment_org_name', ['org_id', 'name'])
+          .execute();
+        await db.schema
+          .createTable('deployment')
+          .addColumn('id', generatedKey, (c) => c.primaryKey())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('environment_id', 'integer', (c) => c.notNull().references('environment.id').onDelete('cascade'))
+          .addColumn('namespace', 'text', (c) => c.notNull())
+          .addColumn('workload', 'text', (c) => c.notNull())
+          .addColumn('workload_type', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('since', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('deployment_environment').on('deployment').column('environment_id').execute();
+        await db.schema.createIndex('deployment_org_digest').on('deployment').columns(['org_id', 'digest']).execute();
+        await db.schema
+          .createTable('environment_event')
+          .addColumn('seq', generatedKey, (c) => c.primaryKey())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('environment_id', 'integer', (c) => c.notNull().references('environment.id').onDelete('cascade'))
+          .addColumn('namespace', 'text', (c) => c.notNull())
+          .addColumn('workload', 'text', (c) => c.notNull())
+          .addColumn('workload_type', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('environment_event_environment').on('environment_event').columns(['environment_id', 'seq']).execute();
+
+        await db.schema
+          .createTable('catalog_image')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('tag', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text')
+          .addColumn('layers', 'text', (c) => c.notNull())
+          .addColumn('layer_count', 'integer', (c) => c.notNull())
+          .addColumn('chain_id', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('catalog_image_pk', ['name', 'tag'])
+          .execute();
+        await db.schema.createIndex('catalog_image_chain').on('catalog_image').column('chain_id').execute();
+      },
+    },
+  };
+};
+
+/** Bring `db` (a `dialect` database) up to the latest platform schema; throws the first migration error. */
+export async function migratePlatform(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  // Kysely looks for its bookkeeping tables in every PostgreSQL schema unless told which one: another schema's
+  // copy (a second install, a parallel test run) would otherwise pass for ours.
+  const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'platform_migration',
+    migrationLockTableName: 'platform_migration_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,465 @@
+// The platform store: organisations and tokens, pushed images (layers and packages stored once by content and
+// referenced), their findings and finding history, environments, and the public base-image catalog, in SQLite or
+// PostgreSQL through one Kysely code path and one set of migrations.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { OsRelease, ImageMetadata } from '../../core/model.ts';
+import type { Package } from '../../core/package.ts';
+import type { Relationship, Sbom } from '../../core/sbom.ts';
+import type { SecretFinding } from '../../core/secret.ts';
+import { SextantError, isSextantError } from '../../core/errors.ts';
+import { lookupName } from '../../advisory/names.ts';
+import { nodeSqliteDialect } from '../../advisory/store/node-sqlite-dialect.ts';
+import type { Finding } from '../../match/matcher.ts';
+import { chainIds as chainIdsOf } from '../chain-id.ts';
+import type { BaseCandidate, ImageSummary, Org, Principal, PushPayload, TokenInfo, TokenScope } from '../model.ts';
+import { insertMany } from './bulk-insert.ts';
+import { ROWS_PER_STATEMENT, inChunks } from './chunks.ts';
+import { type Deployment, type EnvironmentEvent, readEnvironments, readHistory, recordOne, recordSnapshot } from './environments.ts';
+import { type FindingChanges, type FindingEvent, readFindingEvents, readFindings, writeFindings } from './findings.ts';
+import { SUMMARY_COLUMNS, listImagePage, summarize } from './image-list.ts';
+import { imageRows, readPackage, readSbom } from './image-rows.ts';
+import { migratePlatform } from './migrations.ts';
+import { storePackages } from './packages.ts';
+import { PLATFORM_TABLES, type ImageTable, type PlatformDatabase } from './schema.ts';
+
+export type { Deployment, EnvironmentEvent, FindingChanges, FindingEvent };
+
+/** Where a store lives: a SQLite file path, or a `postgres://` URL (with an optional schema to keep to). */
+export interface StoreLocation {
+  /** SQLite file path, `:memory:`, or `postgres://…` / `postgresql://…`. */
+  url: string;
+  /** PostgreSQL only: the schema to create and use (tests use a fresh one per run). */
+  schema?: string;
+}
+
+/** Everything stored about one image of an org. */
+export interface StoredImage {
+  summary: ImageSummary;
+  /** Every `inspect` field, provenance included. */
+  metadata: ImageMetadata;
+  /** Every SBOM field, locations included, in the SBOM's order. */
+  packages: Package[];
+  relationships: Relationship[];
+  /** Redacted, as pushed. */
+  secrets: SecretFinding[];
+  distro: OsRelease | null;
+}
+
+/** A public image's layer chain in the catalog. */
+export interface CatalogEntry {
+  name: string;
+  tag: string;
+  digest: string | null;
+  /** diffIDs, base first. */
+  layers: string[];
+  addedAt?: string;
+}
+
+/** Token last-use times are written at most this often, so authenticating is mostly a read. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export class PlatformStore {
+  readonly db: Kysely<PlatformDatabase>;
+  readonly dialect: 'sqlite' | 'postgres';
+
+  private constructor(db: Kysely<PlatformDatabase>, dialect: 'sqlite' | 'postgres') {
+    this.db = db;
+    this.dialect = dialect;
+  }
+
+  /** Open (creating and migrating as needed) the store at `location`. Throws SextantError STORE on failure. */
+  static async open(location: StoreLocation): Promise<PlatformStore> {
+    const postgres = /^postgres(ql)?:\/\//.test(location.url);
+    let db: Kysely<PlatformDatabase> | undefined;
+    try {
+      if (postgres) {
+        const { default: pg } = await import('pg');
+        if (location.schema) {
+          const admin = new pg.Client({ connectionString: location.url });
+          await admin.connect();
+          try {
+            await admin.query(`CREATE SCHEMA IF NOT EXISTS "${location.schema.replace(/"/g, '""')}"`);
+          } finally {
+            await admin.end();
+          }
+        }
+        const pool = new pg.Pool({
+          connectionString: location.url,
+          max: 8,
+          ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
+        });
+        db = new Kysely<PlatformDatabase>({ dialect: new PostgresDialect({ pool }) });
+      } else {
+        db = new Kysely<PlatformDatabase>({ dialect: nodeSqliteDialect(location.url) });
+      }
+      await migratePlatform(db as Kysely<unknown>, postgres ? 'postgres' : 'sqlite');
+    } catch (err) {
+      await db?.destroy().catch(() => undefined);
+      const where = postgres ? location.url.replace(/\/\/[^@/]*@/, '//') : location.url;
+      throw new SextantError('STORE', `cannot open the platform store at ${where}: ${(err as Error).message}`, { cause: err });
+    }
+    return new PlatformStore(db, postgres ? 'postgres' : 'sqlite');
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.isTransaction) await this.db.destroy();
+  }
+
+  /**
+   * Run `work` against this store inside one transaction: everything it wrote lands together, or (when it throws)
+   * nothing does and the store is as it was. Nested calls join the outer transaction.
+   */
+  async atomically<T>(work: (store: PlatformStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((tx) => work(new PlatformStore(tx, this.dialect)));
+  }
+
+  // ---- Organisations and tokens ----
+
+  /** True while no organisation exists (a fresh database: the server then creates the first one and its admin token). */
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.selectFrom('org').select('id').limit(1).executeTakeFirst()) === undefined;
+  }
+
+  async createOrg(name: string, at = new Date().toISOString()): Promise<Org> {
+    const org: Org = { id: randomUUID(), name, createdAt: at };
+    await this.db.insertInto('org').values({ id: org.id, name, created_at: at }).execute();
+    return org;
+  }
+
+  async getOrg(orgId: string): Promise<Org | null> {
+    const row = await this.db.selectFrom('org').selectAll().where('id', '=', orgId).executeTakeFirst();
+    return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
+  }
+
+  /**
+   * Create a token for org `orgId`: `token` when given (a bootstrap value), else `sxt_` and 32 random bytes in
+   * base64url. Only its sha256 is stored; the text is returned this once. A value already in use is refused.
+   */
+  async createToken(orgId: string, name: string, scopes: TokenScope[], token?: string): Promise<{ token: string; info: TokenInfo }> {
+    const text = token ?? `sxt_${randomBytes(32).toString('base64url')}`;
+    if (text.length === 0) throw new SextantError('USAGE', 'a token cannot be empty');
+    const hash = sha256Hex(text);
+    const info: TokenInfo = { id: randomUUID(), orgId, name, scopes: [...new Set(scopes)], createdAt: new Date().toISOString(), lastUsedAt: null };
+    const inserted = await this.db
+      .insertInto('token')
+      .values({ id: info.id, org_id: orgId, name, hash, scopes: JSON.stringify(info.scopes), created_at: info.createdAt, last_used_at: null, revoked_at: null })
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new SextantError('USAGE', 'this token value is already in use');
+    return { token: text, info };
+  }
+
+  /** Who `token` acts as, or null when it is unknown or revoked. Records the use (at most once a minute). */
+  async authenticate(token: string, now = new Date()): Promise<Principal | null> {
+    const row = await this.db.selectFrom('token').select(['id', 'org_id', 'scopes', 'last_used_at']).where('hash', '=', sha256Hex(token)).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!row) return null;
+    if (row.last_used_at === null || now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
+      await this.db.updateTable('token').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+    }
+    return { orgId: row.org_id, tokenId: row.id, scopes: JSON.parse(row.scopes) as TokenScope[] };
+  }
+
+  /** The org's tokens that are not revoked, oldest first. */
+  async listTokens(orgId: string): Promise<TokenInfo[]> {
+    const rows = await this.db.selectFrom('token').selectAll().where('org_id', '=', orgId).where('revoked_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, orgId: r.org_id, name: r.name, scopes: JSON.parse(r.scopes) as TokenScope[], createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+  }
+
+  /** Revoke token `tokenId` of org `orgId`; false when the org has no such live token. */
+  async revokeToken(orgId: string, tokenId: string): Promise<boolean> {
+    const result = await this.db.updateTable('token').set({ revoked_at: new Date().toISOString() }).where('org_id', '=', orgId).where('id', '=', tokenId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  // ---- Images ----
+
+  /**
+   * Store a pushed image for org `orgId` with its `findings` (matched against advisory database `database`), in
+   * one transaction: nothing of it is stored when any part fails. Layers and packages already stored are
+   * referenced, not copied. Pushing a digest the org already has replaces what is stored about it (`created`
+   * false); findings that appear or disappear are recorded as events (cause `push`). With `payload.environment`,
+   * the image is also recorded as running there (as `recordDeployment` does: workload = repository, type `image`),
+   * in place of the repository's previous digest.
+   * The image is stored under its manifest digest (see `imageKey` for images without one).
+   */
+  async putImage(orgId: string, payload: PushPayload, findings: Finding[], database: string, at = new Date().toISOString()): Promise<{ digest: string; created: boolean }> {
+    const rows = imageRows(payload, at, database);
+    try {
+      return await this.atomically(async ({ db: tx }) => {
+        const inserted = await tx
+          .insertInto('image')
+          .values({ org_id: orgId, ...rows.image })
+          .onConflict((oc) => oc.columns(['org_id', 'digest']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        let imageId: number;
+        if (inserted) imageId = Number(inserted.id);
+        else {
+          // Updating the row first also locks it: concurrent pushes of one digest take turns from here.
+          const updated = await tx.updateTable('image').set(rows.image).where('org_id', '=', orgId).where('digest', '=', rows.digest).returning('id').executeTakeFirstOrThrow();
+          imageId = Number(updated.id);
+          await tx.deleteFrom('image_layer').where('image_id', '=', imageId).execute();
+          await tx.deleteFrom('image_package').where('image_id', '=', imageId).execute();
+        }
+        await insertMany(tx, this.dialect, 'layer', rows.layers, { onConflictIgnore: ['diff_id'] });
+        await insertMany(
+          tx,
+          this.dialect,
+          'image_layer',
+          rows.imageLayers.map((r) => ({ image_id: imageId, ...r })),
+        );
+        const packageIds = await storePackages(tx, this.dialect, rows.packages);
+        await insertMany(
+          tx,
+          this.dialect,
+          'image_package',
+          rows.imagePackages.map(({ digest: key, ...r }) => ({ image_id: imageId, position: r.position, package_id: packageIds.get(key) as number, locations: r.locations, direct: r.direct })),
+        );
+        const packageIdByPurl = new Map([...rows.packageDigestByPurl].map(([purl, key]) => [purl, packageIds.get(key) as number]));
+        await writeFindings(tx, this.dialect, orgId, imageId, findings, packageIdByPurl, 'push', at, inserted !== undefined);
+        if (payload.environment) await recordOne(tx, orgId, payload.environment, { namespace: null, workload: workloadOf(rows.image), workloadType: 'image', digest: rows.digest }, at);
+        return { digest: rows.digest, created: inserted !== undefined };
+      });
+    } catch (err) {
+      if (isSextantError(err)) throw err;
+      throw new SextantError('STORE', `cannot store image ${rows.digest}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** A page of the org's images, newest push first (then by digest); `search` matches reference, repository, tag or digest. */
+  async listImages(orgId: string, query: { search?: string; limit: number; cursor?: string | null }): Promise<{ images: ImageSummary[]; next: string | null }> {
+    return listImagePage(this.db, orgId, query);
+  }
+
+  /** Everything stored about image `digest` of org `orgId`, or null when the org has no such image. */
+  async getImage(orgId: string, digest: string): Promise<StoredImage | null> {
+    const row = await this.imageRow(orgId, digest);
+    if (!row) return null;
+    const [summary] = await summarize(this.db, orgId, [row]);
+    return {
+      summary: summary as ImageSummary,
+      metadata: JSON.parse(row.metadata) as ImageMetadata,
+      packages: await this.packagesOf(row.id),
+      relationships: JSON.parse(row.relationships) as Relationship[],
+      secrets: JSON.parse(row.secrets) as SecretFinding[],
+      distro: row.distro === null ? null : (JSON.parse(row.distro) as OsRelease),
+    };
+  }
+
+  /** The SBOM document of image `digest` of org `orgId` as pushed, or null. */
+  async getSbom(orgId: string, digest: string): Promise<Sbom | null> {
+    const row = await this.imageRow(orgId, digest);
+    return row ? readSbom(row, await this.packagesOf(row.id)) : null;
+  }
+
+  /** The open findings of image `digest` of org `orgId` (in the order stored), or null when there is no such image. */
+  async getFindings(orgId: string, digest: string): Promise<Finding[] | null> {
+    const row = await this.db.selectFrom('image').select('id').where('org_id', '=', orgId).where('digest', '=', digest).executeTakeFirst();
+    return row ? readFindings(this.db, Number(row.id)) : null;
+  }
+
+  /**
+   * Replace the findings of image `digest` of org `orgId` (a re-evaluation), recording what appeared and
+   * disappeared with `cause` (the advisory change). `database` names the advisory database they came from. Null
+   * when there is no such image.
+   */
+  async replaceFindings(orgId: string, digest: string, findings: Finding[], cause: string, options: { at?: string; database?: string } = {}): Promise<FindingChanges | null> {
+    const at = options.at ?? new Date().toISOString();
+    return this.atomically(async ({ db: tx }) => {
+      const row = await tx.selectFrom('image').select('id').where('org_id', '=', orgId).where('digest', '=', digest).executeTakeFirst();
+      if (!row) return null;
+      const imageId = Number(row.id);
+      if (options.database !== undefined) await tx.updateTable('image').set({ database: options.database }).where('id', '=', imageId).execute();
+      const purls = await tx.selectFrom('image_package').innerJoin('package', 'package.id', 'image_package.package_id').select(['package.purl', 'package.id']).where('image_package.image_id', '=', imageId).orderBy('image_package.position').execute();
+      const packageIdByPurl = new Map<string, number>();
+      for (const p of purls) if (!packageIdByPurl.has(p.purl)) packageIdByPurl.set(p.purl, Number(p.id));
+      return writeFindings(tx, this.dialect, orgId, imageId, findings, packageIdByPurl, cause, at);
+    });
+  }
+
+  /** The org's finding events after `afterSeq` (of image `digest` when given), oldest first. */
+  async findingEvents(orgId: string, options: { digest?: string; afterSeq?: number; limit?: number } = {}): Promise<FindingEvent[]> {
+    let imageId: number | undefined;
+    if (options.digest !== undefined) {
+      const row = await this.db.selectFrom('image').select('id').where('org_id', '=', orgId).where('digest', '=', options.digest).executeTakeFirst();
+      if (!row) return [];
+      imageId = Number(row.id);
+    }
+    return readFindingEvents(this.db, orgId, { ...(imageId !== undefined ? { imageId } : {}), ...(options.afterSeq !== undefined ? { afterSeq: options.afterSeq } : {}), ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+  }
+
+  /**
+   * The stored images (of every org) holding a package OSV looks up as one of `names` in `ecosystem` (without a
+   * release): the images an advisory change in those packages may affect.
+   */
+  async imagesWithPackages(ecosystem: string, names: readonly string[]): Promise<{ orgId: string; digest: string }[]> {
+    const unique = [...new Set(names.map((n) => lookupName(ecosystem, n)))];
+    const out = new Map<string, { orgId: string; digest: string }>();
+    for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('package_coordinate')
+        .innerJoin('image_package', 'image_package.package_id', 'package_coordinate.package_id')
+        .innerJoin('image', 'image.id', 'image_package.image_id')
+        .select(['image.id', 'image.org_id', 'image.digest'])
+        .distinct()
+        .where('package_coordinate.ecosystem', '=', ecosystem)
+        .where('package_coordinate.name', 'in', unique.slice(i, i + ROWS_PER_STATEMENT))
+        .execute();
+      for (const r of rows) out.set(String(r.id), { orgId: r.org_id, digest: r.digest });
+    }
+    return [...out.values()];
+  }
+
+  private async imageRow(orgId: string, digest: string) {
+    return this.db
+      .selectFrom('image')
+      .select([...SUMMARY_COLUMNS, 'metadata', 'distro', 'relationships', 'secrets', 'sbom_generated_at', 'tool_version'])
+      .where('org_id', '=', orgId)
+      .where('digest', '=', digest)
+      .executeTakeFirst();
+  }
+
+  private async packagesOf(imageId: number): Promise<Package[]> {
+    const rows = await this.db
+      .selectFrom('image_package')
+      .innerJoin('package', 'package.id', 'image_package.package_id')
+      .select(['package.data', 'image_package.locations', 'image_package.direct'])
+      .where('image_package.image_id', '=', imageId)
+      .orderBy('image_package.position')
+      .execute();
+    return rows.map((r) => readPackage(r.data, r.locations, r.direct));
+  }
+
+  // ---- Base images ----
+
+  /**
+   * Org `orgId`'s images and the catalog's entries whose whole layer chain has one of `chainIds` as its chain ID:
+   * every candidate base of an image with those prefix chain IDs (the image itself included, when stored). Sorted
+   * by chain length, longest first, then org images before catalog entries, then by reference.
+   */
+  async baseCandidates(orgId: string, chainIds: readonly string[]): Promise<BaseCandidate[]> {
+    const unique = [...new Set(chainIds)];
+    const out: BaseCandidate[] = [];
+    for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+      const chunk = unique.slice(i, i + ROWS_PER_STATEMENT);
+      const images = await this.db.selectFrom('image').select(['id', 'reference', 'digest']).where('org_id', '=', orgId).where('chain_id', 'in', chunk).execute();
+      if (images.length > 0) {
+        const layers = await this.db
+          .selectFrom('image_layer')
+          .select(['image_id', 'diff_id'])
+          .where(
+            'image_id',
+            'in',
+            images.map((r) => r.id),
+          )
+          .orderBy('image_id')
+          .orderBy('position')
+          .execute();
+        const byImage = new Map<number, string[]>();
+        for (const l of layers) byImage.set(Number(l.image_id), [...(byImage.get(Number(l.image_id)) ?? []), l.diff_id]);
+        for (const r of images) out.push({ source: 'org', reference: r.reference, digest: r.digest, layers: byImage.get(Number(r.id)) ?? [] });
+      }
+      const entries = await this.db.selectFrom('catalog_image').select(['name', 'tag', 'digest', 'layers']).where('chain_id', 'in', chunk).execute();
+      for (const e of entries) out.push({ source: 'catalog', reference: `${e.name}:${e.tag}`, digest: e.digest, layers: JSON.parse(e.layers) as string[] });
+    }
+    const rank = (c: BaseCandidate) => (c.source === 'org' ? 0 : 1);
+    return out.sort((a, b) => b.layers.length - a.layers.length || rank(a) - rank(b) || (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0) || ((a.digest ?? '') < (b.digest ?? '') ? -1 : (a.digest ?? '') > (b.digest ?? '') ? 1 : 0));
+  }
+
+  /**
+   * Add (or replace, by name and tag) public images' layer chains in the catalog; an entry given twice keeps its
+   * last copy. Returns the number of entries written. An entry without layers is refused.
+   */
+  async addCatalogEntries(entries: readonly CatalogEntry[]): Promise<number> {
+    const byName = new Map<string, CatalogEntry>();
+    for (const e of entries) {
+      if (e.layers.length === 0) throw new SextantError('USAGE', `catalog entry ${e.name}:${e.tag} has no layers`);
+      byName.set(`${e.name}:${e.tag}`, e);
+    }
+    const now = new Date().toISOString();
+    const rows = [...byName.values()].map((e) => ({
+      name: e.name,
+      tag: e.tag,
+      digest: e.digest,
+      layers: JSON.stringify(e.layers),
+      layer_count: e.layers.length,
+      chain_id: chainIdsOf(e.layers).at(-1) as string,
+      added_at: e.addedAt ?? now,
+    }));
+    await this.atomically(({ db: tx }) =>
+      inChunks(rows, (chunk) =>
+        tx
+          .insertInto('catalog_image')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.columns(['name', 'tag']).doUpdateSet((eb) => ({
+              digest: eb.ref('excluded.digest'),
+              layers: eb.ref('excluded.layers'),
+              layer_count: eb.ref('excluded.layer_count'),
+              chain_id: eb.ref('excluded.chain_id'),
+              added_at: eb.ref('excluded.added_at'),
+            })),
+          )
+          .execute(),
+      ),
+    );
+    return rows.length;
+  }
+
+  /** Every catalog entry, by name and tag. */
+  async listCatalog(): Promise<CatalogEntry[]> {
+    const rows = await this.db.selectFrom('catalog_image').select(['name', 'tag', 'digest', 'layers', 'added_at']).orderBy('name').orderBy('tag').execute();
+    return rows.map((r) => ({ name: r.name, tag: r.tag, digest: r.digest, layers: JSON.parse(r.layers) as string[], addedAt: r.added_at }));
+  }
+
+  // ---- Environments ----
+
+  /**
+   * Make `deployments` (a full snapshot) what environment `environment` of org `orgId` runs, creating the
+   * environment when new; deployments added and removed since the last snapshot become events at `at`.
+   */
+  async recordDeployments(orgId: string, environment: string, deployments: readonly Deployment[], at = new Date().toISOString()): Promise<{ added: number; removed: number }> {
+    return this.atomically(({ db: tx }) => recordSnapshot(tx, orgId, environment, deployments, at));
+  }
+
+  /**
+   * Record that `deployment` runs in environment `environment` of org `orgId` now, in place of the digest the same
+   * workload (namespace, name and type) ran before; the environment's other workloads stay (`environment record`).
+   */
+  async recordDeployment(orgId: string, environment: string, deployment: Deployment, at = new Date().toISOString()): Promise<{ added: number; removed: number }> {
+    return this.atomically(({ db: tx }) => recordOne(tx, orgId, environment, deployment, at));
+  }
+
+  /** The org's environments by name, each with what it runs now. */
+  async environments(orgId: string): Promise<{ name: string; deployments: Deployment[] }[]> {
+    return readEnvironments(this.db, orgId);
+  }
+
+  /** The changes to one environment of the org, oldest first. */
+  async environmentHistory(orgId: string, environment: string): Promise<EnvironmentEvent[]> {
+    return readHistory(this.db, orgId, environment);
+  }
+
+  /** Rows per platform table. */
+  async tableCounts(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const table of PLATFORM_TABLES) {
+      const row = await this.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      out[table] = Number(row.n);
+    }
+    return out;
+  }
+}
+
+/** The workload a pushed image stands for in an environment: its repository, else its reference without tag or digest. */
+function workloadOf(image: Pick<ImageTable, 'repository' | 'reference'>): string {
+  return image.repository ?? image.reference.replace(/@[^@]*$/, '').replace(/:[^:/]*$/, '');
+}
+
