@@ -1,0 +1,134 @@
+// The platform service over real stores (SQLite always, PostgreSQL when DATABASE_URL is set): a push is matched,
+// based and stored; a local analysis answers the same findings from purls alone and stores nothing; an advisory
+// sync re-evaluates exactly the stored images holding the packages it changed, recording what appeared.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AdvisoryStore } from '../advisory/store/advisory-store.ts';
+import { FeedServer } from '../../test/support/feed-server.ts';
+import { advisory, appImage, BASE, metadata, range, RUNTIME } from '../../test/support/platform-fixtures.ts';
+import { assembleSbom } from '../sbom/assemble.ts';
+import { distroOf } from './distro-of.ts';
+import { localAnalysisPayload, withSbomPurls } from './local-payload.ts';
+import type { Principal } from './model.ts';
+import { createPlatformService } from './service.ts';
+import { PlatformStore, type StoreLocation } from './store/platform-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sextant-service-'));
+const databaseUrl = process.env.DATABASE_URL;
+const schemas: string[] = [];
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (databaseUrl && schemas.length) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await client.end();
+  }
+});
+
+let fresh = 0;
+const backends: [string, () => StoreLocation][] = [['SQLite', () => ({ url: join(dir, `db-${++fresh}.sqlite`) })]];
+if (databaseUrl) {
+  backends.push(['PostgreSQL', () => {
+    const schema = `sextant_service_${process.pid}_${Date.now().toString(36)}_${++fresh}`;
+    schemas.push(schema);
+    return { url: databaseUrl, schema };
+  }]);
+}
+
+/** Both stores on one database, as the server opens them, with an org and a push token. */
+async function open(location: StoreLocation) {
+  const store = await PlatformStore.open(location);
+  const advisories = await AdvisoryStore.open(location);
+  const org = await store.createOrg('acme');
+  const principal: Principal = { orgId: org.id, tokenId: 't', scopes: ['push'] };
+  return { store, advisories, principal, close: async () => (await store.close(), await advisories.close()) };
+}
+
+const osvRecord = (id: string, alias: string, name: string, fixed: string) => ({ id, aliases: [alias], modified: '2025-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }] });
+
+describe.each(backends)('platform service on %s', (_name, location) => {
+  it('answers a push with its findings and base, and a local analysis with the same findings, storing nothing', async () => {
+    const { store, advisories, principal, close } = await open(location());
+    try {
+      await advisories.upsert([advisory('DSA-5532-1', ['CVE-2023-5363'], [range('Debian:12', 'openssl', '3.0.11-1~deb12u2')], 'high'), advisory('GHSA-35jh-r3h4-6jhm', ['CVE-2021-23337'], [range('npm', 'lodash', '4.17.21')], 'critical')], 'test');
+      await advisories.recordSource('test', null, 2);
+      const service = createPlatformService({ store, advisories });
+      // A base image: the OS and runtime layers the app images start with.
+      await service.push(principal, { sbom: assembleSbom(metadata('base', '1', [BASE, RUNTIME]), [], '0.1.0'), secrets: [] });
+      const { payload } = appImage('shop', '1', [['lodash', '4.17.15']]);
+      const { answer, created } = await service.push(principal, payload);
+      expect(created).toBe(true);
+      expect(answer.findings.map((f) => `${f.packageName} ${f.id}`).sort()).toEqual(['libssl3 CVE-2023-5363', 'lodash CVE-2021-23337', 'openssl CVE-2023-5363']);
+      // The stored `base` image's chain is the shop image's first layers.
+      expect(answer.base.base).toMatchObject({ source: 'org', reference: 'registry.example.com/base:1' });
+      expect((await service.base(principal, payload.sbom.image.digest as string))?.base?.reference).toBe('registry.example.com/base:1');
+      expect(await service.base({ ...principal, orgId: 'another' }, payload.sbom.image.digest as string)).toBeNull();
+
+      const local = localAnalysisPayload(payload.sbom);
+      const counts = await store.tableCounts();
+      const advisoryCount = (await advisories.summary()).advisories;
+      const localAnswer = await service.analyseLocal(principal, local);
+      expect(withSbomPurls(localAnswer.findings, payload.sbom).map((f) => `${f.purl} ${f.id} ${f.layers.join(',')}`).sort()).toEqual(answer.findings.map((f) => `${f.purl} ${f.id} ${f.layers.join(',')}`).sort());
+      expect(localAnswer.base.base?.reference).toBe('registry.example.com/base:1');
+      expect(await store.tableCounts()).toEqual(counts);
+      expect((await advisories.summary()).advisories).toBe(advisoryCount);
+    } finally {
+      await close();
+    }
+  });
+
+  it('re-evaluates the stored images holding a package a synced advisory names, once, and records the cause', async () => {
+    const { store, advisories, principal, close } = await open(location());
+    const server = await FeedServer.start();
+    try {
+      server.put('/npm/all.zip', zipSync({ 'GHSA-1.json': Buffer.from(JSON.stringify(osvRecord('GHSA-35jh-r3h4-6jhm', 'CVE-2021-23337', 'lodash', '4.17.21'))) }));
+      const service = createPlatformService({ store, advisories, advisorySource: server.url, workDir: dir, kevUrl: null, epssUrl: null });
+      const shop = appImage('shop', '1', [['lodash', '4.17.15'], ['qs', '6.5.2']]);
+      const blog = appImage('blog', '1', [['lodash', '4.17.15']]);
+      const fixed = appImage('news', '1', [['lodash', '4.17.21'], ['qs', '6.5.2']]);
+      for (const image of [shop, blog, fixed]) expect((await service.push(principal, image.payload)).answer.findings).toEqual([]);
+
+      const first = await service.syncAdvisories({ ecosystems: ['npm'] });
+      expect(first.sources).toMatchObject([{ name: 'osv:npm', status: 'updated', count: 1 }]);
+      // Three images hold a lodash; two hold a vulnerable one.
+      expect(first.reevaluated).toEqual({ images: 3, appeared: 2, disappeared: 0 });
+      const findings = await store.getFindings(principal.orgId, shop.payload.sbom.image.digest as string);
+      expect(findings?.map((f) => `${f.packageName} ${f.id} ${f.layers.join()}`)).toEqual([`lodash CVE-2021-23337 ${shop.app.diffId}`]);
+      const events = await store.findingEvents(principal.orgId, { digest: blog.payload.sbom.image.digest as string });
+      expect(events).toMatchObject([{ id: 'CVE-2021-23337', kind: 'appeared', cause: expect.stringMatching(/^advisory update osv:npm \(database sha256:[0-9a-f]{64}\)$/) }]);
+      expect(await store.getFindings(principal.orgId, fixed.payload.sbom.image.digest as string)).toEqual([]);
+
+      // Nothing changed upstream: nothing to re-evaluate.
+      expect((await service.syncAdvisories({ ecosystems: ['npm'] })).reevaluated).toEqual({ images: 0, appeared: 0, disappeared: 0 });
+
+      // The advisory moves on to qs: lodash's findings go, qs's come; the other findings of each image stay.
+      server.put('/npm/all.zip', zipSync({ 'GHSA-1.json': Buffer.from(JSON.stringify({ ...osvRecord('GHSA-35jh-r3h4-6jhm', 'CVE-2021-23337', 'qs', '6.5.3'), modified: '2025-02-01T00:00:00Z' })) }));
+      const second = await service.syncAdvisories({ ecosystems: ['npm'] });
+      expect(second.reevaluated).toEqual({ images: 3, appeared: 2, disappeared: 2 });
+      expect((await store.getFindings(principal.orgId, shop.payload.sbom.image.digest as string))?.map((f) => `${f.packageName} ${f.id}`)).toEqual(['qs CVE-2021-23337']);
+      expect((await store.getFindings(principal.orgId, fixed.payload.sbom.image.digest as string))?.map((f) => `${f.packageName} ${f.id}`)).toEqual(['qs CVE-2021-23337']);
+      expect(await store.getFindings(principal.orgId, blog.payload.sbom.image.digest as string)).toEqual([]);
+    } finally {
+      await server.close();
+      await close();
+    }
+  });
+});
+
+describe('distroOf', () => {
+  it('reads the distribution from OS packages’ purls', () => {
+    const p = (purl: string) => ({ type: purl.slice(4, 7) as 'deb', purl }) as Parameters<typeof distroOf>[0][number];
+    expect(distroOf([p('pkg:deb/debian/bash@5.2?arch=amd64&distro=debian-12')])).toMatchObject({ id: 'debian', versionId: '12' });
+    expect(distroOf([p('pkg:deb/ubuntu/bash@5.1?distro=ubuntu-22.04')])).toMatchObject({ id: 'ubuntu', versionId: '22.04', prettyName: 'Ubuntu 22.04 LTS' });
+    expect(distroOf([p('pkg:deb/ubuntu/bash@5.1?distro=ubuntu-23.04')])?.prettyName).toBeNull();
+    expect(distroOf([p('pkg:apk/alpine/musl@1.2.5?distro=alpine-3.20.3')])).toMatchObject({ id: 'alpine', versionId: '3.20.3' });
+    expect(distroOf([p('pkg:rpm/opensuse/bash@5?distro=opensuse-leap-15.5')])).toMatchObject({ id: 'opensuse-leap', versionId: '15.5' });
+    expect(distroOf([p('pkg:deb/debian/bash@5.2?distro=debian-trixie')])).toMatchObject({ id: 'debian', versionId: null, versionCodename: 'trixie' });
+    expect(distroOf([p('pkg:npm/lodash@4.17.21')])).toBeNull();
+  });
+});

@@ -1,0 +1,113 @@
+// The platform's work behind the API: matching pushed SBOMs and local-analysis payloads against the advisory
+// store, finding base images, storing pushes, and syncing advisories (with the re-evaluation that follows).
+import type { Package } from '../core/package.ts';
+import type { OsRelease } from '../core/model.ts';
+import type { AdvisoryStore } from '../advisory/store/advisory-store.ts';
+import { updateDatabase, type SourceUpdate } from '../advisory/updater.ts';
+import { withExploitData } from '../match/exploits.ts';
+import { matchPackages, type Finding } from '../match/matcher.ts';
+import { packageFromPurl } from '../sbom/import/package-from-purl.ts';
+import { baseMatch, pickBase } from './base-image.ts';
+import { chainIds } from './chain-id.ts';
+import type { AnalysisAnswer, BaseMatch, LocalAnalysisPayload, Principal, PushPayload } from './model.ts';
+import { distroOf } from './distro-of.ts';
+import { reevaluatePackages, type Reevaluation } from './reevaluate.ts';
+import type { PlatformStore } from './store/platform-store.ts';
+
+/** What the routes call. */
+export interface PlatformService {
+  push(p: Principal, payload: PushPayload): Promise<{ answer: AnalysisAnswer; created: boolean }>;
+  analyseLocal(p: Principal, payload: LocalAnalysisPayload): Promise<AnalysisAnswer>;
+  /** The base of a stored image; null when the org has no such image. */
+  base(p: Principal, digest: string): Promise<BaseMatch | null>;
+  syncAdvisories(options: { ecosystems?: string[] }): Promise<{ sources: SourceUpdate[]; reevaluated: Reevaluation }>;
+  advisoryStatus(): Promise<unknown>;
+}
+
+export interface ServiceOptions {
+  store: PlatformStore;
+  advisories: AdvisoryStore;
+  /** OSV-style base URL `db update` reads (`<base>/<Ecosystem>/all.zip`). */
+  advisorySource?: string;
+  /** Where downloads wait during a sync (default: the system's temp directory). */
+  workDir?: string;
+  /** The KEV catalogue's and the EPSS CSV's URLs for syncs (default: the public ones; null leaves one out). */
+  kevUrl?: string | null;
+  epssUrl?: string | null;
+}
+
+/** The service over a platform store and the advisory store. */
+export function createPlatformService(options: ServiceOptions): PlatformService {
+  const { store, advisories } = options;
+  const database = databaseDigest(advisories);
+
+  async function findingsFor(packages: readonly Package[], distro: OsRelease | null): Promise<{ findings: Finding[]; database: string }> {
+    const digest = await database.current();
+    const { findings } = await matchPackages(packages, distro, advisories, digest);
+    return { findings: await withExploitData(findings, advisories), database: digest };
+  }
+
+  async function baseOf(orgId: string, layers: readonly string[], digest: string | null, provenance: string | null): Promise<BaseMatch> {
+    let candidates = layers.length ? await store.baseCandidates(orgId, chainIds(layers)) : [];
+    // A local analysis names no digest: a stored image with the whole same chain is most likely the image itself.
+    if (digest === null) candidates = candidates.filter((c) => c.source !== 'org' || c.layers.length < layers.length);
+    return baseMatch(pickBase(layers, digest, candidates), provenance);
+  }
+
+  return {
+    async push(p, payload) {
+      const { sbom } = payload;
+      const { findings, database: digest } = await findingsFor(sbom.packages, sbom.distro);
+      const layers = sbom.image.layers.map((l) => l.diffId);
+      const base = await baseOf(p.orgId, layers, sbom.image.digest, sbom.image.provenance?.baseImage ?? null);
+      const { created } = await store.putImage(p.orgId, payload, findings, digest);
+      return { answer: { image: { digest: sbom.image.digest, reference: sbom.image.reference }, findings, base, database: digest }, created };
+    },
+
+    async analyseLocal(p, payload) {
+      const packages = payload.packages.map((entry) => packageFromPurl({ purl: entry.purl, foundBy: 'local-analysis', locations: entry.layers.map((layerDigest) => ({ path: '', layerDigest })) })).filter((x): x is Package => x !== null);
+      const { findings, database: digest } = await findingsFor(packages, distroOf(packages));
+      const base = await baseOf(p.orgId, payload.layers, null, null);
+      return { image: { digest: null, reference: '' }, findings, base, database: digest };
+    },
+
+    async base(p, digest) {
+      const image = await store.getImage(p.orgId, digest);
+      if (!image) return null;
+      return baseOf(p.orgId, image.metadata.layers.map((l) => l.diffId), image.metadata.digest, image.metadata.provenance?.baseImage ?? null);
+    },
+
+    async syncAdvisories({ ecosystems }) {
+      const changed = new Set<string>();
+      const sources = await updateDatabase(advisories, { ...(options.advisorySource ? { source: options.advisorySource } : {}), ...(ecosystems ? { ecosystems } : {}), ...(options.workDir ? { workDir: options.workDir } : {}), ...(options.kevUrl !== undefined ? { kevUrl: options.kevUrl } : {}), ...(options.epssUrl !== undefined ? { epssUrl: options.epssUrl } : {}), changed });
+      database.forget();
+      const digest = await database.current();
+      const updated = sources.filter((s) => s.status === 'updated' && s.name.startsWith('osv:')).map((s) => s.name);
+      const reevaluated = await reevaluatePackages(store, advisories, changed, digest, `advisory update ${updated.join(', ') || 'none'} (database ${digest})`);
+      return { sources, reevaluated };
+    },
+
+    async advisoryStatus() {
+      const [summary, sources] = await Promise.all([advisories.summary(), advisories.sources()]);
+      return { ...summary, sources };
+    },
+  };
+}
+
+/**
+ * The advisory database's digest (findings cite it), computed once and again only when the store changed: a cheap
+ * check of the advisory count and latest modified time stands guard, since `db import` may write the same store.
+ */
+function databaseDigest(advisories: AdvisoryStore): { current(): Promise<string>; forget(): void } {
+  let cached: { key: string; digest: string } | null = null;
+  return {
+    async current() {
+      const key = await advisories.changeMarker();
+      if (cached?.key !== key) cached = { key, digest: (await advisories.summary()).digest };
+      return cached.digest;
+    },
+    forget() {
+      cached = null;
+    },
+  };
+}
