@@ -1,0 +1,67 @@
+// `sextant server`: serve the HTTP API (/api/v1) over a SQLite file in --data or a PostgreSQL database.
+import type { Command } from 'commander';
+import { SextantError } from '../../core/errors.ts';
+import { version } from '../version.ts';
+
+interface ServerCommandOptions {
+  port?: string;
+  host: string;
+  data: string;
+  database?: string;
+  advisorySource?: string;
+  kevUrl?: string;
+  kev: boolean;
+  epssUrl?: string;
+  epss: boolean;
+}
+
+/** A TCP port from the command line or the environment. */
+function parsePort(text: string, from: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new SextantError('USAGE', `${from} must be a port number (0 to 65535), not "${text}"`);
+  return port;
+}
+
+/** `SEXTANT_RATE_LIMIT`: requests per minute per token, when set. */
+function rateLimitFromEnv(): { max: number; timeWindow: number } | undefined {
+  const text = process.env.SEXTANT_RATE_LIMIT;
+  if (!text) return undefined;
+  if (!/^[1-9]\d{0,8}$/.test(text)) throw new SextantError('USAGE', `SEXTANT_RATE_LIMIT must be a number of requests per minute, not "${text}"`);
+  return { max: Number(text), timeWindow: 60_000 };
+}
+
+/** Add `server` to the program. */
+export function registerServer(program: Command): void {
+  program
+    .command('server')
+    .description('Serve the HTTP API (/api/v1): stored images, findings, base images, environments, tokens')
+    .option('--port <n>', 'TCP port (default: $PORT, else 8080)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--data <dir>', 'directory of the SQLite database (sextant.sqlite), created when missing', './data')
+    .option('--database <url>', 'a postgres:// URL: store everything in PostgreSQL instead')
+    .option('--advisory-source <url>', 'OSV-style base URL advisory syncs read, <base>/<Ecosystem>/all.zip (default: $SEXTANT_ADVISORY_SOURCE, else the public OSV bucket)')
+    .option('--kev-url <url>', 'where advisory syncs fetch the CISA KEV catalogue (JSON)')
+    .option('--no-kev', 'leave the CISA KEV catalogue out of advisory syncs')
+    .option('--epss-url <url>', 'where advisory syncs fetch the EPSS scores (CSV, optionally gzipped)')
+    .option('--no-epss', 'leave the EPSS scores out of advisory syncs')
+    .action(async (opts: ServerCommandOptions) => {
+      const port = opts.port !== undefined ? parsePort(opts.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : 8080;
+      // fastify and the stores load only for this command.
+      const { startServer, closeOnSignals } = await import('../../platform/server.ts');
+      const server = await startServer({
+        port,
+        host: opts.host,
+        data: opts.data,
+        database: opts.database,
+        advisorySource: opts.advisorySource ?? (process.env.SEXTANT_ADVISORY_SOURCE || undefined),
+        kevUrl: opts.kev ? opts.kevUrl : null,
+        epssUrl: opts.epss ? opts.epssUrl : null,
+        version,
+        rateLimit: rateLimitFromEnv(),
+        bootstrapToken: process.env.SEXTANT_BOOTSTRAP_TOKEN || undefined,
+      });
+      process.stderr.write(`sextant: serving the API on ${server.url}/api/v1 (Ctrl-C to stop)\n`);
+      const signal = await closeOnSignals(server);
+      process.stderr.write(`sextant: stopped (${signal})\n`);
+    });
+}

@@ -1,0 +1,200 @@
+// TypeBox schemas the API's routes share: identifiers, the error body, and the model's shapes (src/platform/model.ts,
+// the store's types). Bulky documents (SBOMs, findings, image metadata) are loose objects that require their key
+// fields: a full schema of every SBOM field would be larger than the code that reads it.
+import { Type, type TSchema } from 'typebox';
+
+/** `T | null`. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** An object that must have `properties` and may have any others (kept and passed through). */
+export const Loose = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
+  Type.Object(properties, { additionalProperties: true, ...(description ? { description } : {}) });
+
+/** A content digest (`sha256:<hex>`), per the OCI digest grammar. */
+export const Digest = Type.String({ pattern: '^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$', maxLength: 300, description: 'content digest, e.g. sha256:…' });
+
+/** An environment's name. */
+export const EnvironmentName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'letters, digits, dot, underscore, dash; at most 100' });
+
+export const Scope = Type.Enum(['read', 'push', 'admin']);
+
+/** The body of every error answer. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.Enum(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_REQUEST', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'CONFLICT', 'INTERNAL']),
+      message: Type.String(),
+    }),
+  },
+  { description: 'an error: a stable code and a one-line message' },
+);
+
+/** The error answers every authenticated route may give, for the OpenAPI document. */
+export const AUTH_ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 500: ErrorBody } as const;
+
+export const Severity = Loose({ rating: Type.String() }, 'the worst severity of the matched advisories (rating, score, vector, source)');
+
+export const Finding = Loose(
+  {
+    id: Type.String(),
+    ids: Type.Array(Type.String()),
+    advisoryIds: Type.Array(Type.String()),
+    purl: Type.String(),
+    packageName: Type.String(),
+    installedVersion: Type.String(),
+    fixedIn: Type.Array(Type.String()),
+    severity: Nullable(Severity),
+    summary: Nullable(Type.String()),
+    layers: Type.Array(Type.String()),
+  },
+  'one vulnerability in one package (src/match/matcher.ts Finding: also explanations, kev, epss, vex)',
+);
+
+export const BaseCandidate = {
+  source: Type.Enum(['org', 'catalog']),
+  reference: Type.String(),
+  digest: Nullable(Type.String()),
+  layers: Type.Array(Type.String()),
+};
+
+export const BaseMatch = Type.Object({
+  base: Nullable(Type.Object({ ...BaseCandidate, sharedLayers: Type.Integer() })),
+  provenance: Nullable(Type.String()),
+  agrees: Nullable(Type.Boolean()),
+});
+
+export const AnalysisAnswer = Type.Object({
+  image: Type.Object({ digest: Nullable(Type.String()), reference: Type.String() }),
+  findings: Type.Array(Finding),
+  base: BaseMatch,
+  database: Type.String({ description: 'digest of the advisory database the findings came from' }),
+});
+
+export const ImageSummary = Type.Object({
+  digest: Type.String(),
+  reference: Type.String(),
+  repository: Nullable(Type.String()),
+  tag: Nullable(Type.String()),
+  created: Nullable(Type.String()),
+  pushedAt: Type.String(),
+  os: Nullable(Type.String()),
+  architecture: Nullable(Type.String()),
+  packageCount: Type.Integer(),
+  vulnerabilities: Type.Record(Type.String(), Type.Integer(), { description: 'open findings by severity rating' }),
+  environments: Type.Array(Type.String()),
+});
+
+const LayerInfo = Loose({ digest: Type.String(), diffId: Digest });
+
+/** Image metadata (`inspect` JSON, docs/cli.md): loose, with the fields the platform reads required. */
+export const ImageMetadata = Loose(
+  {
+    reference: Type.String({ maxLength: 1000 }),
+    digest: Nullable(Digest),
+    layers: Type.Array(LayerInfo, { maxItems: 1000 }),
+    provenance: Type.Optional(Nullable(Loose({ baseImage: Type.Optional(Nullable(Type.String())) }))),
+  },
+  'every field of `sextant inspect --format json`',
+);
+
+export const Package = Loose(
+  {
+    type: Type.String(),
+    name: Type.String(),
+    version: Type.String(),
+    purl: Type.String({ minLength: 1, maxLength: 4096 }),
+    locations: Type.Array(Loose({ path: Type.String(), layerDigest: Nullable(Type.String()) })),
+  },
+  'a package with every SBOM field (src/core/package.ts)',
+);
+
+export const Relationship = Type.Object({ from: Type.String(), to: Type.String(), type: Type.Literal('depends-on') });
+
+export const SecretFinding = Loose({ rule: Type.String(), severity: Type.String(), preview: Type.String() }, 'a redacted secret finding');
+
+export const Distro = Nullable(Loose({ id: Nullable(Type.String()) }, 'os-release of the image'));
+
+/** `sextant sbom --format json`. */
+export const Sbom = Loose(
+  {
+    schema: Type.Literal('sextant-sbom/1'),
+    image: ImageMetadata,
+    distro: Distro,
+    packages: Type.Array(Package, { maxItems: 200_000 }),
+    relationships: Type.Array(Relationship, { maxItems: 2_000_000 }),
+  },
+  'the SBOM in Sextant JSON (`sextant sbom --format json`)',
+);
+
+export const PushPayload = Type.Object({
+  sbom: Sbom,
+  secrets: Type.Array(SecretFinding, { maxItems: 100_000 }),
+  environment: Type.Optional(EnvironmentName),
+});
+
+/** Only package URLs and layer digests: anything else in the body is refused. */
+export const LocalAnalysisPayload = Type.Object(
+  {
+    schema: Type.Literal('sextant-local-analysis/1'),
+    layers: Type.Array(Digest, { maxItems: 1000, description: 'the image layers by diffID, base first' }),
+    packages: Type.Array(
+      Type.Object(
+        {
+          purl: Type.String({ minLength: 1, maxLength: 4096 }),
+          layers: Type.Array(Digest, { maxItems: 1000, description: 'diffIDs of the layers that introduced the package' }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 200_000 },
+    ),
+  },
+  { additionalProperties: false, description: 'package URLs and layer digests only; nothing of it is stored or logged' },
+);
+
+export const StoredImage = Type.Object({
+  summary: ImageSummary,
+  metadata: ImageMetadata,
+  packages: Type.Array(Package),
+  relationships: Type.Array(Relationship),
+  secrets: Type.Array(SecretFinding),
+  distro: Distro,
+});
+
+export const CatalogEntry = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  tag: Type.String({ minLength: 1, maxLength: 128 }),
+  digest: Nullable(Digest),
+  layers: Type.Array(Digest, { minItems: 1, maxItems: 1000, description: 'the whole layer chain by diffID, base first' }),
+  addedAt: Type.Optional(Type.String()),
+});
+
+export const Deployment = Type.Object({
+  namespace: Nullable(Type.String({ maxLength: 253 })),
+  workload: Type.String({ minLength: 1, maxLength: 253 }),
+  workloadType: Type.String({ minLength: 1, maxLength: 64 }),
+  digest: Digest,
+});
+
+export const EnvironmentEvent = Type.Object({
+  environment: Type.String(),
+  digest: Type.String(),
+  namespace: Nullable(Type.String()),
+  workload: Type.String(),
+  workloadType: Type.String(),
+  kind: Type.Enum(['added', 'removed']),
+  at: Type.String(),
+});
+
+export const TokenInfo = Type.Object({
+  id: Type.String(),
+  orgId: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Scope),
+  createdAt: Type.String(),
+  lastUsedAt: Nullable(Type.String()),
+});
+
+export const DeploymentChanges = Type.Object({ added: Type.Integer(), removed: Type.Integer() });
+
+export const DigestParams = Type.Object({ digest: Digest });
+export const EnvironmentParams = Type.Object({ name: EnvironmentName });
