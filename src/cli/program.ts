@@ -1,13 +1,18 @@
 // The `sextant` program: wires the commands and turns every failure into one line and exit code 2.
 import { Command, CommanderError } from 'commander';
 import { isSextantError } from '../core/errors.ts';
+import { registerAgent } from './commands/agent.ts';
 import { registerCache } from './commands/cache.ts';
+import { registerCatalog } from './commands/catalog.ts';
 import { registerCves } from './commands/cves.ts';
 import { registerQuickview } from './commands/quickview.ts';
 import { registerDb } from './commands/db.ts';
+import { registerEnvironment } from './commands/environment.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerPush } from './commands/push.ts';
 import { registerSbom } from './commands/sbom.ts';
 import { registerSecrets } from './commands/secrets.ts';
+import { registerServer } from './commands/server.ts';
 import { version } from './version.ts';
 
 /** Build the `sextant` program with all its commands. */
@@ -25,6 +30,11 @@ export function buildProgram(): Command {
   registerCves(program);
   registerQuickview(program);
   registerDb(program);
+  registerPush(program);
+  registerCatalog(program);
+  registerEnvironment(program);
+  registerServer(program);
+  registerAgent(program);
   return program;
 }
 

@@ -7,8 +7,10 @@ import type { Finding, Undecided } from '../match/matcher.ts';
 import type { IgnoreFile } from '../match/ignore.ts';
 import { DEFAULT_IGNORE_FILE, type SuppressedFinding } from '../match/suppression.ts';
 import type { VexDocument } from '../match/vex.ts';
+import type { BaseMatch } from '../platform/model.ts';
 import { openAdvisoryStore } from './open-advisory-store.ts';
 import { runAnalysis, type ImageCommandOptions } from './run-analysis.ts';
+import { resolveServerConnection, serverClient, withServerOptions, type ServerCommandOptions } from './server-client.ts';
 import { version } from './version.ts';
 
 /** The SBOM, its findings, what could not be decided, and the digest of the database they came from. */
@@ -22,8 +24,10 @@ export interface ImageScan {
   ignoreFile: string | null;
   undecided: Undecided[];
   database: string;
-  /** The stored advisories the findings (suppressed ones too) matched, when asked for (`withAdvisories`). */
+  /** The stored advisories the findings (suppressed ones too) matched, when asked for (`withAdvisories`; local scans only). */
   advisories: Advisory[];
+  /** The server's base-image match (`--server`); null for a local scan. */
+  base: BaseMatch | null;
 }
 
 /** What suppresses findings: `--vex FILE` (repeatable) and `--ignore-file FILE` (else `.sextant-ignore.yaml` here, if any). */
@@ -40,33 +44,67 @@ export function withSuppressionOptions(command: Command): Command {
 }
 
 /**
+ * `--server`, `--token` and `--show-payload`. Only an explicit `--server` makes a scan ask a server (SEXTANT_SERVER,
+ * which `push` and the other server commands use, does not); the token comes from `--token` or SEXTANT_TOKEN.
+ */
+export interface ServerScanOptions extends ServerCommandOptions {
+  showPayload?: boolean;
+}
+
+/** Add `--server`, `--token` and `--show-payload` to a command that scans. */
+export function withServerScanOptions(command: Command): Command {
+  return withServerOptions(command, false).option('--show-payload', 'print the local-analysis request (package URLs and layer digests) that --server sends, and exit without sending it');
+}
+
+/**
  * Analyse `image` (through the layer cache), match its packages and apply VEX documents and the ignore file (read
  * first, so a bad one fails before the image is read); warns once when the database is empty, and for each expired
- * ignore entry.
+ * ignore entry. With `--server`, the packages are matched by the server from the local-analysis payload instead.
  */
-export async function scanImage(image: string, opts: ImageCommandOptions & SuppressionOptions, database?: string, withAdvisories = false): Promise<ImageScan> {
+export async function scanImage(image: string, opts: ImageCommandOptions & SuppressionOptions & ServerScanOptions, database?: string, withAdvisories = false): Promise<ImageScan> {
   const suppressions = await loadSuppressions(opts);
-  const [{ defaultCatalogerSet }, { assembleSbom }, { matchPackages }, { withExploitData }] = await Promise.all([
-    import('../catalog/default-catalogers.ts'),
-    import('../sbom/assemble.ts'),
-    import('../match/matcher.ts'),
-    import('../match/exploits.ts'),
-  ]);
+  if (opts.server !== undefined) return scanOnServer(image, opts, suppressions);
+  const [{ matchPackages }, { withExploitData }] = await Promise.all([import('../match/matcher.ts'), import('../match/exploits.ts')]);
   const store = await openAdvisoryStore(database);
   try {
     const { digest, advisories: stored } = await store.summary();
     if (stored === 0) process.stderr.write('sextant: warning: the advisory database is empty (load one with sextant db import)\n');
-    const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet });
-    const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
+    const sbom = await analyseToSbom(image, opts);
     const matched = await matchPackages(sbom.packages, sbom.distro, store, digest);
     const enriched = await withExploitData(matched.findings, store);
     const { findings, suppressed } = await suppress(enriched, sbom, suppressions);
     const advisoryIds = withAdvisories ? [...new Set([...findings, ...suppressed.map((s) => s.finding)].flatMap((f) => f.advisoryIds))] : [];
     const advisories = (await Promise.all(advisoryIds.map((id) => store.find(id)))).flat();
-    return { sbom, findings, suppressed, ignoreFile: suppressions.ignore?.path ?? null, undecided: matched.undecided, database: digest, advisories };
+    return { sbom, findings, suppressed, ignoreFile: suppressions.ignore?.path ?? null, undecided: matched.undecided, database: digest, advisories, base: null };
   } finally {
     await store.close();
   }
+}
+
+/** `--show-payload`: analyse `image` and print the local-analysis payload `--server` would send (nothing is sent). */
+export async function printLocalPayload(image: string, opts: ImageCommandOptions): Promise<void> {
+  const { localAnalysisPayload } = await import('../platform/local-payload.ts');
+  process.stdout.write(`${JSON.stringify(localAnalysisPayload(await analyseToSbom(image, opts)), null, 2)}\n`);
+}
+
+/** The scan with the server matching: only the payload (purls and layer digests) leaves the machine. */
+async function scanOnServer(image: string, opts: ImageCommandOptions & ServerScanOptions, suppressions: { vex: VexDocument[]; ignore: IgnoreFile | null }): Promise<ImageScan> {
+  // A missing token or a bad URL fails before the image is read.
+  const connection = resolveServerConnection(opts, process.env, false);
+  const [{ localAnalysisPayload, withSbomPurls }, { baseMatch }] = await Promise.all([import('../platform/local-payload.ts'), import('../platform/base-image.ts')]);
+  const sbom = await analyseToSbom(image, opts);
+  const answer = await serverClient(connection).analyse(localAnalysisPayload(sbom));
+  const { findings, suppressed } = await suppress(withSbomPurls(answer.findings, sbom), sbom, suppressions);
+  // The server saw no provenance (it is not sent): the base it detected is set beside the one the provenance names here.
+  const base = baseMatch(answer.base.base, sbom.image.provenance?.baseImage ?? null);
+  return { sbom, findings, suppressed, ignoreFile: suppressions.ignore?.path ?? null, undecided: [], database: answer.database, advisories: [], base };
+}
+
+/** The image analysed with the default catalogers and assembled into its SBOM. */
+async function analyseToSbom(image: string, opts: ImageCommandOptions): Promise<Sbom> {
+  const [{ defaultCatalogerSet }, { assembleSbom }] = await Promise.all([import('../catalog/default-catalogers.ts'), import('../sbom/assemble.ts')]);
+  const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet });
+  return assembleSbom(analysis.metadata, analysis.packages, version);
 }
 
 /** The VEX documents and the ignore file, read and checked; their parsers are loaded only when there is something to read. */

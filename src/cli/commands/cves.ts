@@ -1,16 +1,19 @@
-// `sextant cves IMAGE`: the vulnerabilities of an image's packages, from the local advisory database.
+// `sextant cves IMAGE`: the vulnerabilities of an image's packages, from the local advisory database, or from a
+// server's with `--server` (which is sent only the packages' URLs and the layer digests).
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
 import type { SeverityRating } from '../../core/advisory.ts';
+import type { ImageMetadata } from '../../core/model.ts';
 import type { Finding } from '../../match/matcher.ts';
+import type { BaseMatch } from '../../platform/model.ts';
 import { withImageOptions, type ImageCommandOptions } from '../run-analysis.ts';
 import { DATABASE_OPTION_HELP } from '../open-advisory-store.ts';
-import { scanImage, withSuppressionOptions, type SuppressionOptions } from '../scan-image.ts';
+import { printLocalPayload, scanImage, withServerScanOptions, withSuppressionOptions, type ServerScanOptions, type SuppressionOptions } from '../scan-image.ts';
 
 const RATINGS: SeverityRating[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
 const FORMATS = ['table', 'json', 'sarif', 'cyclonedx', 'markdown'];
 
-interface CvesOptions extends ImageCommandOptions, SuppressionOptions {
+interface CvesOptions extends ImageCommandOptions, SuppressionOptions, ServerScanOptions {
   format: string;
   database?: string;
   onlySeverity?: string;
@@ -27,8 +30,8 @@ interface CvesOptions extends ImageCommandOptions, SuppressionOptions {
 
 /** Add `cves` to the program. */
 export function registerCves(program: Command): void {
-  withSuppressionOptions(withImageOptions(program.command('cves')))
-    .description('List the known vulnerabilities of an image\u2019s packages (from the advisory database: see db import)')
+  withServerScanOptions(withSuppressionOptions(withImageOptions(program.command('cves'))))
+    .description('List the known vulnerabilities of an image\u2019s packages (from the advisory database: see db import; or from a server with --server)')
     .argument('<image>', 'archive://PATH | oci-dir://PATH[:TAG] | registry://HOST/REPO[:TAG|@DIGEST] | fs://PATH | sbom://FILE | NAME[:TAG]')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--database <url>', DATABASE_OPTION_HELP)
@@ -37,7 +40,7 @@ export function registerCves(program: Command): void {
     .option('--only-unfixed', 'only vulnerabilities without a fix')
     .option('--only-package-type <list>', 'only packages of these purl types, comma-separated (deb,npm,…)')
     .option('--only-cisa-kev', 'only vulnerabilities in CISA\u2019s Known Exploited Vulnerabilities catalogue (see db update)')
-    .option('--ignore-base', 'leave out packages the base image\u2019s layers brought (the base from --base, else from the provenance attestation)')
+    .option('--ignore-base', 'leave out packages the base image\u2019s layers brought (the base from --base, else the server\u2019s match with --server, else from the provenance attestation)')
     .option('--base <image>', 'the base image, for --ignore-base (any image reference; only its manifest and config are read)')
     .option('--show-suppressed', 'list the findings VEX statements and the ignore file suppressed, with why')
     .option('--exit-code', 'exit 1 when vulnerabilities remain after suppression and the filters')
@@ -49,16 +52,20 @@ export function registerCves(program: Command): void {
       const unknown = severities?.filter((s) => !RATINGS.includes(s as SeverityRating));
       if (unknown?.length) throw new SextantError('USAGE', `unknown severity "${unknown[0]}" (use ${RATINGS.join(', ')})`);
       const types = list(opts.onlyPackageType);
+      if (opts.server !== undefined && opts.database !== undefined) throw new SextantError('USAGE', '--server and --database exclude each other (with --server, the server\u2019s advisory database is used)');
+      if (opts.showPayload) {
+        await printLocalPayload(image, opts);
+        return;
+      }
 
       // Suppression (VEX, ignore file) has happened in the scan; the filters apply to what remains and to what was
       // suppressed alike, so that the counts describe the same view.
       const report = ['sarif', 'cyclonedx', 'markdown'].includes(opts.format);
-      const { sbom, findings: all, suppressed: allSuppressed, undecided, database: digest, advisories } = await scanImage(image, opts, opts.database, report && !opts.explain);
+      const { sbom, findings: all, suppressed: allSuppressed, undecided, database: digest, advisories, base: serverBase } = await scanImage(image, opts, opts.database, report && !opts.explain);
       let baseNote = '';
       let inBase = (_f: Finding) => false;
       if (opts.ignoreBase) {
-        const { baseImageLayers } = await import('../../analyze/base-layers.ts');
-        const base = await baseImageLayers(sbom.image, opts.base, { insecureRegistry: opts.insecureRegistry ?? false });
+        const base = await baseLayers(sbom.image, opts, serverBase);
         const layers = new Set(base.diffIds);
         // A package is the base's when every layer that brought it is one of the base's.
         inBase = (f) => f.layers.length > 0 && f.layers.every((l) => layers.has(l));
@@ -112,6 +119,16 @@ export function registerCves(program: Command): void {
       }
       if (opts.exitCode && findings.length > 0) process.exitCode = 1;
     });
+}
+
+/** The base for --ignore-base: `--base`, else the server's match (with --server), else the provenance's base image. */
+async function baseLayers(image: ImageMetadata, opts: CvesOptions, serverBase: BaseMatch | null): Promise<{ reference: string; source: string; diffIds: string[] }> {
+  if (!opts.base && serverBase?.base) return { reference: serverBase.base.reference, source: 'the server\u2019s base detection', diffIds: serverBase.base.layers };
+  if (!opts.base && serverBase && !image.provenance?.baseImage) {
+    throw new SextantError('USAGE', `--ignore-base: the server knows no base image of ${image.reference} (no stored image or catalog entry has its first layers, and no provenance attestation names one); name it with --base IMAGE`);
+  }
+  const { baseImageLayers } = await import('../../analyze/base-layers.ts');
+  return baseImageLayers(image, opts.base, { insecureRegistry: opts.insecureRegistry ?? false });
 }
 
 function list(value: string | undefined): string[] | undefined {
