@@ -13,6 +13,7 @@ import { registerPush } from './commands/push.ts';
 import { registerSbom } from './commands/sbom.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerServer } from './commands/server.ts';
+import { registerWorker } from './commands/worker.ts';
 import { version } from './version.ts';
 
 /** Build the `sextant` program with all its commands. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCatalog(program);
   registerEnvironment(program);
   registerServer(program);
+  registerWorker(program);
   registerAgent(program);
   return program;
 }

@@ -23,6 +23,8 @@ afterAll(async () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    // The job queue's (graphile-worker's) schema beside it.
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}_graphile_worker" CASCADE`);
     await client.end();
   }
 });

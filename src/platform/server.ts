@@ -1,35 +1,23 @@
 // `sextant server`: opens the platform and advisory stores on one database (a SQLite file under --data, or
-// PostgreSQL), bootstraps a fresh database with an org and its first admin token, and serves the API.
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { AdvisoryStore } from '../advisory/store/advisory-store.ts';
+// PostgreSQL), bootstraps a fresh database with an org and its first admin token, serves the API, and runs jobs
+// (registry analyses, webhook deliveries, scheduled advisory syncs) in-process on either database.
 import { SextantError } from '../core/errors.ts';
 import { buildApp } from './http/app.ts';
-import { createPlatformService } from './service.ts';
-import { PlatformStore } from './store/platform-store.ts';
+import { type AdvisorySchedule, MAX_SYNC_INTERVAL_HOURS, scheduleAdvisorySyncs } from './jobs/advisory-schedule.ts';
+import { openPlatformRuntime, type RuntimeOptions } from './runtime.ts';
+import type { PlatformStore } from './store/platform-store.ts';
 
-export interface ServerOptions {
+export interface ServerOptions extends RuntimeOptions {
   port: number;
   host: string;
-  /** Directory of the SQLite database (`sextant.sqlite`), created when missing; ignored with `database`. */
-  data: string;
-  /** A `postgres://` URL: use PostgreSQL instead of SQLite. */
-  database?: string | undefined;
-  /** PostgreSQL only: the schema to keep to (tests use a fresh one). */
-  databaseSchema?: string | undefined;
-  /** OSV-style base URL advisory syncs read (`<base>/<Ecosystem>/all.zip`); default the public OSV bucket. */
-  advisorySource?: string | undefined;
-  /** The KEV catalogue's and the EPSS CSV's URLs for syncs; default the public ones, null leaves one out. */
-  kevUrl?: string | null | undefined;
-  epssUrl?: string | null | undefined;
-  version: string;
   /** Per-token rate limit; default buildApp's. */
   rateLimit?: { max: number; timeWindow: number | string } | undefined;
   /** fastify's logger; off by default. */
   logger?: boolean | object | undefined;
   /** The first admin token to install on a fresh database (SEXTANT_BOOTSTRAP_TOKEN); default a random one. */
   bootstrapToken?: string | undefined;
+  /** Queue a `sync-advisories` job every this many hours (`--sync-interval`); 0 or none: no scheduled syncs. */
+  syncIntervalHours?: number | undefined;
   /** Where the bootstrap notice goes; default stdout. */
   print?: (line: string) => void;
 }
@@ -37,68 +25,58 @@ export interface ServerOptions {
 export interface RunningServer {
   /** The base URL it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
-  /** Stop accepting requests, finish those in flight, close the stores. */
+  /** Stop accepting requests, finish those in flight and the jobs running, close the stores. */
   close(): Promise<void>;
 }
 
 /** The name of the org a fresh database starts with. */
 export const DEFAULT_ORG = 'default';
 
-/** Start the server. Throws SextantError STORE when a database cannot be opened, USAGE on a bad bootstrap token. */
+/** Start the server. Throws SextantError STORE when a database cannot be opened, USAGE on a bad option. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  if (options.database && !/^postgres(ql)?:\/\//.test(options.database)) {
-    throw new SextantError('USAGE', '--database takes a postgres:// URL (SQLite lives in --data)');
-  }
   if (options.bootstrapToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(options.bootstrapToken)) {
     throw new SextantError('USAGE', 'SEXTANT_BOOTSTRAP_TOKEN must be 16 to 512 printable characters without spaces');
   }
-  let url: string;
-  let workDir: string;
-  if (options.database) {
-    url = options.database;
-    workDir = tmpdir();
-  } else {
-    workDir = resolve(options.data);
-    mkdirSync(workDir, { recursive: true });
-    url = join(workDir, 'sextant.sqlite');
-  }
-  const location = { url, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) };
-  const store = await PlatformStore.open(location);
-  let advisories: AdvisoryStore | null = null;
+  const syncInterval = options.syncIntervalHours ?? 0;
+  if (!(syncInterval >= 0 && syncInterval <= MAX_SYNC_INTERVAL_HOURS)) throw new SextantError('USAGE', `--sync-interval takes hours from 0 (off) to ${MAX_SYNC_INTERVAL_HOURS}`);
+  const runtime = await openPlatformRuntime(options);
+  const { store, service, queue, webhooks } = runtime;
+  let schedule: AdvisorySchedule | null = null;
+  let queueStarted = false;
   try {
-    advisories = await AdvisoryStore.open(location);
     await bootstrap(store, options.bootstrapToken, print);
-    const service = createPlatformService({
-      store,
-      advisories,
-      workDir,
-      ...(options.advisorySource ? { advisorySource: options.advisorySource } : {}),
-      ...(options.kevUrl !== undefined ? { kevUrl: options.kevUrl } : {}),
-      ...(options.epssUrl !== undefined ? { epssUrl: options.epssUrl } : {}),
-    });
     const app = buildApp({
       store,
       service,
+      jobs: queue,
       version: options.version,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     });
+    await queue.start(runtime.handlers);
+    queueStarted = true;
+    // Events recorded while no process was collecting them (a stop right after a push) are delivered now.
+    await webhooks.collect(null);
+    if (syncInterval > 0) schedule = scheduleAdvisorySyncs(queue, syncInterval, options.log);
     const address = await app.listen({ port: options.port, host: options.host });
-    const stores = advisories;
     let closing: Promise<void> | null = null;
     return {
       url: address,
       close() {
         closing ??= (async () => {
+          schedule?.stop();
           await app.close();
-          await Promise.all([store.close(), stores.close()]);
+          await queue.stop();
+          await runtime.close();
         })();
         return closing;
       },
     };
   } catch (err) {
-    await Promise.allSettled([store.close(), advisories?.close()]);
+    schedule?.stop();
+    if (queueStarted) await queue.stop().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
     throw err;
   }
 }
@@ -117,8 +95,8 @@ async function bootstrap(store: PlatformStore, token: string | undefined, print:
   else print(`sextant: installed SEXTANT_BOOTSTRAP_TOKEN as the first admin token of org "${DEFAULT_ORG}"`);
 }
 
-/** Close `server` on the first SIGINT or SIGTERM; resolves once it has closed. */
-export function closeOnSignals(server: RunningServer): Promise<NodeJS.Signals> {
+/** Close `server` (or a worker) on the first SIGINT or SIGTERM; resolves once it has closed. */
+export function closeOnSignals(server: Pick<RunningServer, 'close'>): Promise<NodeJS.Signals> {
   return new Promise((resolveClosed, reject) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);

@@ -34,6 +34,11 @@ export interface ServiceOptions {
   /** The KEV catalogue's and the EPSS CSV's URLs for syncs (default: the public ones; null leaves one out). */
   kevUrl?: string | null;
   epssUrl?: string | null;
+  /**
+   * Called after finding events may have been recorded: for the org after a push, with null (any org) after a
+   * re-evaluation that changed findings. Webhook delivery collects them from here.
+   */
+  onFindingEvents?: (orgId: string | null) => Promise<void>;
 }
 
 /** The service over a platform store and the advisory store. */
@@ -61,6 +66,7 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
       const layers = sbom.image.layers.map((l) => l.diffId);
       const base = await baseOf(p.orgId, layers, sbom.image.digest, sbom.image.provenance?.baseImage ?? null);
       const { created } = await store.putImage(p.orgId, payload, findings, digest);
+      await options.onFindingEvents?.(p.orgId);
       return { answer: { image: { digest: sbom.image.digest, reference: sbom.image.reference }, findings, base, database: digest }, created };
     },
 
@@ -84,6 +90,7 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
       const digest = await database.current();
       const updated = sources.filter((s) => s.status === 'updated' && s.name.startsWith('osv:')).map((s) => s.name);
       const reevaluated = await reevaluatePackages(store, advisories, changed, digest, `advisory update ${updated.join(', ') || 'none'} (database ${digest})`);
+      if (reevaluated.appeared + reevaluated.disappeared > 0) await options.onFindingEvents?.(null);
       return { sources, reevaluated };
     },
 

@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { SextantError } from '../../core/errors.ts';
-import type { PushPayload } from '../../platform/model.ts';
 import { runAnalysis, withImageOptions, type ImageCommandOptions } from '../run-analysis.ts';
 import { resolveServerConnection, serverClient, withServerOptions, type ServerCommandOptions } from '../server-client.ts';
 
@@ -26,15 +25,10 @@ export function registerPush(program: Command): void {
       }
       // A missing server or token fails before the image is read.
       const connection = resolveServerConnection(opts);
-      const [{ defaultCatalogerSet }, { assembleSbom }, { version }] = await Promise.all([
-        import('../../catalog/default-catalogers.ts'),
-        import('../../sbom/assemble.ts'),
-        import('../version.ts'),
-      ]);
-      const analysis = await runAnalysis(image, opts, { catalogers: defaultCatalogerSet, secrets: true });
-      const sbom = assembleSbom(analysis.metadata, analysis.packages, version);
-      // Secret findings carry previews only, never the secret (as `sextant secrets` prints them).
-      const payload: PushPayload = { sbom, secrets: analysis.secrets, ...(opts.env !== undefined ? { environment: opts.env } : {}) };
+      const [{ PUSH_ANALYSIS, pushPayloadOf }, { version }] = await Promise.all([import('../../platform/push-payload.ts'), import('../version.ts')]);
+      const analysis = await runAnalysis(image, opts, PUSH_ANALYSIS);
+      const payload = pushPayloadOf(analysis, version, opts.env);
+      const { sbom } = payload;
       const { answer, created } = await serverClient(connection).push(payload);
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify({ ...answer, created }, null, 2)}\n`);

@@ -13,6 +13,8 @@ interface ServerCommandOptions {
   kev: boolean;
   epssUrl?: string;
   epss: boolean;
+  syncInterval: string;
+  insecureRegistry: string[];
 }
 
 /** A TCP port from the command line or the environment. */
@@ -44,7 +46,11 @@ export function registerServer(program: Command): void {
     .option('--no-kev', 'leave the CISA KEV catalogue out of advisory syncs')
     .option('--epss-url <url>', 'where advisory syncs fetch the EPSS scores (CSV, optionally gzipped)')
     .option('--no-epss', 'leave the EPSS scores out of advisory syncs')
+    .option('--sync-interval <hours>', 'sync advisories every this many hours, as a job only one process runs (0: never)', '0')
+    .option('--insecure-registry <host>', 'a registry (host[:port]) registry analyses may reach over plain HTTP; repeatable', (value: string, all: string[]) => [...all, value], [])
     .action(async (opts: ServerCommandOptions) => {
+      const syncIntervalHours = /^\d+(\.\d+)?$/.test(opts.syncInterval) ? Number(opts.syncInterval) : NaN;
+      if (!(syncIntervalHours >= 0 && syncIntervalHours <= 720)) throw new SextantError('USAGE', `--sync-interval takes hours from 0 (never) to 720, not "${opts.syncInterval}"`);
       const port = opts.port !== undefined ? parsePort(opts.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : 8080;
       // fastify and the stores load only for this command.
       const { startServer, closeOnSignals } = await import('../../platform/server.ts');
@@ -59,6 +65,8 @@ export function registerServer(program: Command): void {
         version,
         rateLimit: rateLimitFromEnv(),
         bootstrapToken: process.env.SEXTANT_BOOTSTRAP_TOKEN || undefined,
+        syncIntervalHours,
+        insecureRegistries: opts.insecureRegistry,
       });
       process.stderr.write(`sextant: serving the API on ${server.url}/api/v1 (Ctrl-C to stop)\n`);
       const signal = await closeOnSignals(server);

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Principal, TokenScope } from '../model.ts';
 import type { PlatformService } from '../service.ts';
 import type { PlatformStore } from '../store/platform-store.ts';
@@ -30,6 +31,8 @@ export type ApiInstance = FastifyInstance<RawServerDefault, IncomingMessage, Ser
 export interface RouteDeps {
   store: PlatformStore;
   service: PlatformService;
+  /** Where long work (registry analyses) is queued. */
+  jobs: JobQueue;
   version: string;
 }
 

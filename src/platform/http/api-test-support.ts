@@ -10,6 +10,9 @@ import type { ImageMetadata } from '../../core/model.ts';
 import type { Sbom } from '../../core/sbom.ts';
 import { AdvisoryStore } from '../../advisory/store/advisory-store.ts';
 import { sampleSbom } from '../../sbom/formats/testdata/sample-sbom.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { openJobQueue } from '../jobs/open-queue.ts';
+import { workerSchemaFor } from '../jobs/postgres-queue.ts';
 import type { PushPayload, TokenScope } from '../model.ts';
 import { createPlatformService } from '../service.ts';
 import { PlatformStore, type StoreLocation } from '../store/platform-store.ts';
@@ -34,6 +37,8 @@ export function testDatabases(label: string): { backends: [string, () => StoreLo
         await client.connect();
         try {
           await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          // graphile-worker's schema beside it, when a job queue was opened there.
+          await client.query(`DROP SCHEMA IF EXISTS "${workerSchemaFor(schema)}" CASCADE`);
         } finally {
           await client.end();
         }
@@ -53,6 +58,8 @@ export interface TestApi {
   app: FastifyInstance;
   store: PlatformStore;
   advisories: AdvisoryStore;
+  /** The job queue the routes add to (not started: nothing runs the jobs). */
+  jobs: JobQueue;
   /** Create an org with a read, a push and an admin token. */
   org(name: string): Promise<TestOrg>;
   /** One request through `app.inject`, with the token as a bearer token when given. */
@@ -65,12 +72,14 @@ export async function openTestApi(location: StoreLocation, options: Partial<Pick
   const store = await PlatformStore.open(location);
   const advisories = await AdvisoryStore.open(location);
   const service = createPlatformService({ store, advisories });
-  const app = buildApp({ store, service, version: '0.0.0-test', ...options });
+  const jobs = await openJobQueue(store, { connectionString: location.url, workerSchema: workerSchemaFor(location.schema) });
+  const app = buildApp({ store, service, jobs, version: '0.0.0-test', ...options });
   await app.ready();
   return {
     app,
     store,
     advisories,
+    jobs,
     async org(name) {
       const org = await store.createOrg(name);
       const tokens = {} as Record<TokenScope, string>;
@@ -92,6 +101,7 @@ export async function openTestApi(location: StoreLocation, options: Partial<Pick
     },
     async close() {
       await app.close();
+      await jobs.stop();
       await Promise.all([store.close(), advisories.close()]);
     },
   };

@@ -29,6 +29,12 @@ const ROUTES = [
   'get /api/v1/tokens',
   'post /api/v1/tokens',
   'delete /api/v1/tokens/{id}',
+  'post /api/v1/webhooks',
+  'get /api/v1/webhooks',
+  'delete /api/v1/webhooks/{id}',
+  'get /api/v1/webhooks/{id}/deliveries',
+  'post /api/v1/images/analyze',
+  'get /api/v1/jobs/{id}',
 ];
 
 /** The error body's shape, with nothing else in it (no stack, no fastify fields). */

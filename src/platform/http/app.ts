@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { PlatformService } from '../service.ts';
 import type { PlatformStore } from '../store/platform-store.ts';
 import { BODY_LIMITS, type ApiInstance, type RouteDeps } from './api-instance.ts';
@@ -14,8 +15,10 @@ import { registerAnalysisRoutes } from './routes/analysis.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
 import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerImageRoutes } from './routes/images.ts';
+import { registerJobRoutes } from './routes/jobs.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 
 /** Requests per token (or per client address, for requests without a valid token) and window, by default. */
 export const DEFAULT_RATE_LIMIT = { max: 6000, timeWindow: 60_000 } as const;
@@ -23,6 +26,8 @@ export const DEFAULT_RATE_LIMIT = { max: 6000, timeWindow: 60_000 } as const;
 export interface AppOptions {
   store: PlatformStore;
   service: PlatformService;
+  /** The job queue registry analyses are added to (run by whichever process runs jobs). */
+  jobs: JobQueue;
   /** Sextant's version, reported by the health route and the OpenAPI document. */
   version: string;
   /** fastify's logger (pino options), off by default. Whatever is given, lines carry no bodies or query strings. */
@@ -66,7 +71,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     keyGenerator: (request) => (request.principal ? `token:${request.principal.tokenId}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) => new ApiError(context.statusCode, 'RATE_LIMITED', `rate limit exceeded (${context.max} requests per ${describeWindow(limit.timeWindow)}): retry in ${context.after}`),
   });
-  const deps: RouteDeps = { store: options.store, service: options.service, version: options.version };
+  const deps: RouteDeps = { store: options.store, service: options.service, jobs: options.jobs, version: options.version };
   // Registered after the plugins above have loaded, so their onRoute hooks (OpenAPI, rate limits) see every route.
   void app.register(async (api: ApiInstance) => {
     registerMetaRoutes(api, deps);
@@ -76,6 +81,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     registerCatalogRoutes(api, deps);
     registerEnvironmentRoutes(api, deps);
     registerTokenRoutes(api, deps);
+    registerWebhookRoutes(api, deps);
+    registerJobRoutes(api, deps);
   });
   return app;
 }

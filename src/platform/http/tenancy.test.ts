@@ -1,5 +1,6 @@
 // Tenancy, as one table over every route: org B's tokens try to read or change org A's images, findings, base
-// images, environments and tokens, and get 404 or 403 (or only their own org's data), while nothing of org A changes.
+// images, environments, tokens, webhooks and jobs, and get 404 or 403 (or only their own org's data), while nothing
+// of org A changes.
 // On a real store: SQLite, and PostgreSQL when DATABASE_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenScope } from '../model.ts';
@@ -12,6 +13,9 @@ afterAll(cleanup);
 const image = samplePush({ reference: 'registry.example/a/secret-app:1', environment: 'prod' });
 const digestA = image.sbom.image.digest as string;
 const layersA = image.sbom.image.layers.map((l) => l.diffId);
+/** Org A's webhook subscription and registry-analysis job, made before the table runs. */
+let webhookA = '';
+let jobA = '';
 
 interface Row {
   /** `METHOD /path` as the contract names the route. */
@@ -66,6 +70,18 @@ const TABLE: Row[] = [
   { route: 'POST /api/v1/tokens', url: '/api/v1/tokens', scope: 'push', body: { name: 'sneaky', scopes: ['admin'] }, status: 403, effect: 'refused' },
   { route: 'DELETE /api/v1/tokens/{id}', url: (a) => `/api/v1/tokens/${a.tokenIds.admin}`, scope: 'admin', status: 404, effect: 'refused' },
   { route: 'DELETE /api/v1/tokens/{id}', url: (a) => `/api/v1/tokens/${a.tokenIds.read}`, scope: 'push', status: 403, effect: 'refused' },
+  { route: 'POST /api/v1/webhooks', url: '/api/v1/webhooks', scope: 'push', body: { url: 'https://evil.example/hook' }, status: 403, effect: 'refused' },
+  // B subscribes for itself: its subscription starts after B's own events and never sees A's.
+  { route: 'POST /api/v1/webhooks', url: '/api/v1/webhooks', scope: 'admin', body: { url: 'https://evil.example/hook' }, status: 201, effect: 'own', check: (answer, a) => expect((answer as { webhook: { orgId: string } }).webhook.orgId).not.toBe(a.orgId) },
+  { route: 'GET /api/v1/webhooks', url: '/api/v1/webhooks', scope: 'admin', status: 200, effect: 'refused', check: (answer) => expect(JSON.stringify(answer)).not.toContain(webhookA) },
+  { route: 'GET /api/v1/webhooks', url: '/api/v1/webhooks', scope: 'push', status: 403, effect: 'refused' },
+  { route: 'DELETE /api/v1/webhooks/{id}', url: () => `/api/v1/webhooks/${webhookA}`, scope: 'admin', status: 404, effect: 'refused' },
+  { route: 'DELETE /api/v1/webhooks/{id}', url: () => `/api/v1/webhooks/${webhookA}`, scope: 'push', status: 403, effect: 'refused' },
+  { route: 'GET /api/v1/webhooks/{id}/deliveries', url: () => `/api/v1/webhooks/${webhookA}/deliveries`, scope: 'admin', status: 404, effect: 'refused' },
+  { route: 'POST /api/v1/images/analyze', url: '/api/v1/images/analyze', scope: 'read', body: { reference: 'registry.example/a/secret-app:1' }, status: 403, effect: 'refused' },
+  // B may have an image analysed for B; the job is B's.
+  { route: 'POST /api/v1/images/analyze', url: '/api/v1/images/analyze', scope: 'push', body: { reference: 'registry.example/a/secret-app:1' }, status: 202, effect: 'own', check: (answer) => expect((answer as { job: string }).job).not.toBe(jobA) },
+  { route: 'GET /api/v1/jobs/{id}', url: () => `/api/v1/jobs/${jobA}`, scope: 'admin', status: 404, effect: 'refused' },
 ];
 
 describe.each(backends)('tenancy on %s', (_name, location: () => StoreLocation) => {
@@ -83,6 +99,12 @@ describe.each(backends)('tenancy on %s', (_name, location: () => StoreLocation) 
       token: a.tokens.push,
       body: { deployments: [{ namespace: 'shop', workload: 'web', workloadType: 'Deployment', digest: digestA }] },
     });
+    const subscribed = await api.call('POST', '/api/v1/webhooks', { token: a.tokens.admin, body: { url: 'https://a.example/hook', secret: 'org-a-webhook-secret-000' } });
+    expect(subscribed.statusCode).toBe(201);
+    webhookA = (subscribed.json() as { webhook: { id: string } }).webhook.id;
+    const analysis = await api.call('POST', '/api/v1/images/analyze', { token: a.tokens.push, body: { reference: 'registry.example/a/secret-app:1' } });
+    expect(analysis.statusCode).toBe(202);
+    jobA = (analysis.json() as { job: string }).job;
   });
   afterAll(async () => api.close());
 
@@ -101,13 +123,18 @@ describe.each(backends)('tenancy on %s', (_name, location: () => StoreLocation) 
       environments: await get('/api/v1/environments'),
       history: await get('/api/v1/environments/prod/history'),
       tokens: tokens.body.tokens.map(({ lastUsedAt: _lastUsedAt, ...rest }) => rest),
+      webhooks: await get('/api/v1/webhooks', 'admin'),
+      deliveries: await get(`/api/v1/webhooks/${webhookA}/deliveries`, 'admin'),
+      job: await get(`/api/v1/jobs/${jobA}`),
     };
   }
 
   it('org A has what the table attacks', async () => {
-    const view = (await orgAView()) as { findings: { body: { findings: unknown[] } }; environments: { body: { environments: { name: string }[] } } };
+    const view = (await orgAView()) as { findings: { body: { findings: unknown[] } }; environments: { body: { environments: { name: string }[] } }; webhooks: { body: { webhooks: unknown[] } }; job: { status: number } };
     expect(view.findings.body.findings).toHaveLength(1);
     expect(view.environments.body.environments.map((e) => e.name)).toEqual(['prod']);
+    expect(view.webhooks.body.webhooks).toHaveLength(1);
+    expect(view.job.status).toBe(200);
   });
 
   it.each(TABLE.map((row) => [`${row.route} with B's ${row.scope} token${row.body !== undefined ? ' and a body' : ''}`, row] as const))('%s', async (_title, row) => {
@@ -115,7 +142,12 @@ describe.each(backends)('tenancy on %s', (_name, location: () => StoreLocation) 
     const counts = await api.store.tableCounts();
     const url = typeof row.url === 'function' ? row.url(a) : row.url;
     const [method, path] = row.route.split(' ') as [string, string];
-    expect(url.split('?')[0]?.replace(/sha256:[0-9a-f]{64}/, '{digest}').replace(/\/environments\/[^/]+/, '/environments/{name}').replace(/\/tokens\/[^/]+$/, '/tokens/{id}')).toBe(path);
+    const pattern = url
+      .split('?')[0]
+      ?.replace(/sha256:[0-9a-f]{64}/, '{digest}')
+      .replace(/\/environments\/[^/]+/, '/environments/{name}')
+      .replace(/\/(tokens|webhooks|jobs)\/[^/]+/, '/$1/{id}');
+    expect(pattern).toBe(path);
     const res = await api.call(method as 'GET', url, { token: b.tokens[row.scope], ...(row.body !== undefined ? { body: row.body } : {}) });
     expect(res.statusCode, res.body).toBe(row.status);
     if (row.status >= 400) expect((res.json() as { error: { code: string } }).error.code).toBe(row.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN');

@@ -1,6 +1,6 @@
 // An image's open findings, replaced whole by each push or re-evaluation; what changed between the old and the
 // new list is recorded as `appeared` / `disappeared` events, and persisting findings keep when they were first seen.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Finding } from '../../match/matcher.ts';
 import { type Dialect, insertMany } from './bulk-insert.ts';
 import type { PlatformDatabase } from './schema.ts';
@@ -73,8 +73,30 @@ export async function writeFindings(
     ...disappeared.map((f) => ({ org_id: orgId, image_id: imageId, display_id: f.id, purl: f.purl, kind: 'disappeared' as const, at, cause })),
     ...appeared.map((f) => ({ org_id: orgId, image_id: imageId, display_id: f.id, purl: f.purl, kind: 'appeared' as const, at, cause })),
   ];
-  await insertMany(tx, dialect, 'finding_event', events);
+  if (events.length > 0) {
+    await lockFindingEvents(tx, dialect, [orgId]);
+    await insertMany(tx, dialect, 'finding_event', events);
+  }
   return { appeared, disappeared };
+}
+
+/** The first key of the advisory locks that order finding events (the second is the org's hash). */
+const FINDING_EVENT_LOCK = 0x73787466;
+
+/**
+ * Take, until the transaction `tx` ends, the lock that orders the finding events of each of `orgIds` that has a
+ * webhook subscription; call it right before inserting them, as the transaction's last step. On PostgreSQL, a `seq`
+ * is drawn when a row is inserted but seen when its transaction commits: without this, a later seq could become
+ * visible before an earlier one, and webhook delivery, which keeps its place by seq, would skip the earlier. With
+ * it, a subscribed org's events commit in seq order; orgs without subscriptions are not held up. SQLite has one
+ * writer at a time and needs nothing.
+ */
+export async function lockFindingEvents(tx: Kysely<PlatformDatabase>, dialect: Dialect, orgIds: Iterable<string>): Promise<void> {
+  if (dialect !== 'postgres') return;
+  // Sorted, so transactions locking several orgs cannot wait on each other in a cycle.
+  for (const orgId of [...new Set(orgIds)].sort()) {
+    await sql`select pg_advisory_xact_lock(${FINDING_EVENT_LOCK}::int, hashtext(${orgId})) where exists (select 1 from webhook where org_id = ${orgId})`.execute(tx);
+  }
 }
 
 /** The stored findings of image `imageId`, in the order they were given. */

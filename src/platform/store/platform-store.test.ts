@@ -170,6 +170,9 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         deployment: 0,
         environment_event: 0,
         catalog_image: 0,
+        job: 0,
+        webhook: 0,
+        webhook_delivery: 0,
       });
       const one = appImage('shop', '1.0', [
         ['lodash', '4.17.21'],

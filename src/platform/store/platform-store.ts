@@ -17,13 +17,15 @@ import { insertMany } from './bulk-insert.ts';
 import { ROWS_PER_STATEMENT, inChunks } from './chunks.ts';
 import { type Deployment, type EnvironmentEvent, readEnvironments, readHistory, recordOne, recordSnapshot } from './environments.ts';
 import { type FindingChanges, type FindingEvent, readFindingEvents, readFindings, writeFindings } from './findings.ts';
+import { type JobRecord, readJob } from './jobs.ts';
 import { SUMMARY_COLUMNS, listImagePage, summarize } from './image-list.ts';
 import { imageRows, readPackage, readSbom } from './image-rows.ts';
 import { migratePlatform } from './migrations.ts';
 import { storePackages } from './packages.ts';
 import { PLATFORM_TABLES, type ImageTable, type PlatformDatabase } from './schema.ts';
+import { type WebhookDeliveryInfo, type WebhookEventType, type WebhookInfo, type WebhookSubscription, deleteWebhook, insertWebhook, readDeliveries, readWebhooks, webhookInfo } from './webhooks.ts';
 
-export type { Deployment, EnvironmentEvent, FindingChanges, FindingEvent };
+export type { Deployment, EnvironmentEvent, FindingChanges, FindingEvent, JobRecord, WebhookDeliveryInfo, WebhookEventType, WebhookInfo };
 
 /** Where a store lives: a SQLite file path, or a `postgres://` URL (with an optional schema to keep to). */
 export interface StoreLocation {
@@ -442,6 +444,37 @@ export class PlatformStore {
   /** The changes to one environment of the org, oldest first. */
   async environmentHistory(orgId: string, environment: string): Promise<EnvironmentEvent[]> {
     return readHistory(this.db, orgId, environment);
+  }
+
+  // ---- Webhooks and jobs ----
+
+  /**
+   * Subscribe `url` to org `orgId`'s finding events of `events`, signed with `secret`. The subscription starts after
+   * the org's latest event: it receives what happens from now on. Returns it with its secret (shown this once).
+   */
+  async createWebhook(orgId: string, webhook: { url: string; events: WebhookEventType[]; secret: string }, at = new Date().toISOString()): Promise<WebhookSubscription> {
+    return this.atomically(({ db: tx }) => insertWebhook(tx, { id: randomUUID(), orgId, url: webhook.url, events: [...new Set(webhook.events)], secret: webhook.secret, createdAt: at }));
+  }
+
+  /** The org's webhook subscriptions, oldest first, without their secrets. */
+  async listWebhooks(orgId: string): Promise<WebhookInfo[]> {
+    return (await readWebhooks(this.db, orgId)).map(webhookInfo);
+  }
+
+  /** Delete subscription `id` of org `orgId` with its deliveries; false when the org has no such subscription. */
+  async deleteWebhook(orgId: string, id: string): Promise<boolean> {
+    return deleteWebhook(this.db, orgId, id);
+  }
+
+  /** The latest `limit` deliveries of subscription `id` of org `orgId`, newest first; null when there is no such subscription. */
+  async webhookDeliveries(orgId: string, id: string, limit = 100): Promise<WebhookDeliveryInfo[] | null> {
+    const exists = await this.db.selectFrom('webhook').select('id').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return exists ? readDeliveries(this.db, orgId, id, limit) : null;
+  }
+
+  /** Job `id` of org `orgId`, or null (another org's jobs and the server's own are not the org's). */
+  async getJob(orgId: string, id: string): Promise<JobRecord | null> {
+    return readJob(this.db, id, orgId);
   }
 
   /** Rows per platform table. */

@@ -6,6 +6,7 @@ import type { Location, Package } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { type Dialect, insertMany } from './bulk-insert.ts';
 import { ROWS_PER_STATEMENT } from './chunks.ts';
+import { lockFindingEvents } from './findings.ts';
 import { readPackage } from './image-rows.ts';
 import type { PlatformDatabase } from './schema.ts';
 
@@ -75,9 +76,18 @@ export interface PackageFindingChanges {
 }
 
 /**
- * On each of `images`, replace the findings of the packages in `packageIds` (at most ROWS_PER_STATEMENT) with `findingsFor(image, packageId)`
- * (inside the caller's transaction `tx`), leaving the image's other findings alone; differences become events at
- * `at` with `cause`. A finding that stays keeps its first-seen time and position.
+ * The advisory database a finding's explanations cite (`"database":"sha256:…"`): the one part of a stored finding
+ * that every advisory update changes, whether or not the verdict changed.
+ */
+const CITED_DATABASE = /"database":"[^"]*"/g;
+
+/**
+ * On each of `images`, make the findings of the packages in `packageIds` (at most ROWS_PER_STATEMENT) those
+ * `findingsFor(image, packageId)` gives (inside the caller's transaction `tx`), leaving the image's other findings
+ * alone; differences become events at `at` with `cause`. Only what changed is written: a finding whose content is
+ * the same but for the advisory database it cites stays as stored; one whose content changed is rewritten in
+ * place, keeping its first-seen time and position; a new one goes after the image's last. `findingsFor` may give
+ * the same Finding objects for several images: each object is serialized once.
  */
 export async function replacePackageFindings(
   tx: Kysely<PlatformDatabase>,
@@ -90,17 +100,27 @@ export async function replacePackageFindings(
 ): Promise<PackageFindingChanges> {
   const changes: PackageFindingChanges = { appeared: 0, disappeared: 0, changedImages: 0 };
   const keyOf = (id: string, purl: string) => `${id}\n${purl}`;
+  const concerned = new Set(packageIds);
+  const serialized = new WeakMap<Finding, { data: string; comparable: string }>();
+  const serialize = (f: Finding) => {
+    let text = serialized.get(f);
+    if (!text) {
+      const data = JSON.stringify(f);
+      serialized.set(f, (text = { data, comparable: data.replace(CITED_DATABASE, '') }));
+    }
+    return text;
+  };
+  const allEvents: Insertable<PlatformDatabase['finding_event']>[] = [];
+  const recordEvent = (image: ImageHolding, displayId: string, purl: string, kind: 'appeared' | 'disappeared') => allEvents.push({ org_id: image.orgId, image_id: image.imageId, display_id: displayId, purl, kind, at, cause });
   for (let i = 0; i < images.length; i += ROWS_PER_STATEMENT) {
     const chunk = images.slice(i, i + ROWS_PER_STATEMENT);
     const imageIds = chunk.map((img) => img.imageId);
     const old = await tx
       .selectFrom('finding')
-      .select(['image_id', 'package_id', 'display_id', 'purl', 'first_seen', 'position'])
+      .select(['image_id', 'package_id', 'display_id', 'purl', 'first_seen', 'position', 'data'])
       .where('image_id', 'in', imageIds)
       .where('package_id', 'in', packageIds)
       .execute();
-    const maxPositions = await tx.selectFrom('finding').select(['image_id', (eb) => eb.fn.max('position').as('max')]).where('image_id', 'in', imageIds).groupBy('image_id').execute();
-    const nextPosition = new Map(maxPositions.map((r) => [r.image_id, Number(r.max) + 1]));
     const oldByImage = new Map<number, Map<string, (typeof old)[number]>>();
     for (const r of old) {
       const m = oldByImage.get(r.image_id) ?? new Map();
@@ -108,40 +128,80 @@ export async function replacePackageFindings(
       oldByImage.set(r.image_id, m);
     }
     const rows: Insertable<PlatformDatabase['finding']>[] = [];
-    const events: Insertable<PlatformDatabase['finding_event']>[] = [];
+    // Rows to delete: findings gone, and findings rewritten in place.
+    const removed: { imageId: number; position: number }[] = [];
+    const added: { image: ImageHolding; finding: Finding; packageId: number; data: string }[] = [];
+    const row = (image: ImageHolding, f: Finding, packageId: number, data: string, position: number, firstSeen: string): Insertable<PlatformDatabase['finding']> => ({
+      org_id: image.orgId,
+      image_id: image.imageId,
+      position,
+      package_id: packageId,
+      purl: f.purl,
+      display_id: f.id,
+      ids: JSON.stringify(f.ids),
+      advisory_ids: JSON.stringify(f.advisoryIds),
+      severity: f.severity?.rating ?? 'unknown',
+      data,
+      first_seen: firstSeen,
+    });
     for (const image of chunk) {
       const before = oldByImage.get(image.imageId) ?? new Map<string, (typeof old)[number]>();
       const after = new Map<string, { finding: Finding; packageId: number }>();
       for (const packageId of image.locations.keys()) {
-        if (!packageIds.includes(packageId)) continue;
+        if (!concerned.has(packageId)) continue;
         for (const f of findingsFor(image, packageId)) if (!after.has(keyOf(f.id, f.purl))) after.set(keyOf(f.id, f.purl), { finding: f, packageId });
       }
       let changed = false;
       for (const [key, r] of before) {
         if (after.has(key)) continue;
-        events.push({ org_id: image.orgId, image_id: image.imageId, display_id: r.display_id, purl: r.purl, kind: 'disappeared', at, cause });
+        removed.push({ imageId: image.imageId, position: r.position });
+        recordEvent(image, r.display_id, r.purl, 'disappeared');
         changes.disappeared++;
         changed = true;
       }
       for (const [key, { finding: f, packageId }] of after) {
         const kept = before.get(key);
+        const { data, comparable } = serialize(f);
         if (!kept) {
-          events.push({ org_id: image.orgId, image_id: image.imageId, display_id: f.id, purl: f.purl, kind: 'appeared', at, cause });
+          added.push({ image, finding: f, packageId, data });
+          recordEvent(image, f.id, f.purl, 'appeared');
           changes.appeared++;
           changed = true;
+        } else if (kept.package_id !== packageId || (kept.data !== data && kept.data.replace(CITED_DATABASE, '') !== comparable)) {
+          removed.push({ imageId: image.imageId, position: kept.position });
+          rows.push(row(image, f, packageId, data, kept.position, kept.first_seen));
         }
-        let position = kept?.position;
-        if (position === undefined) {
-          position = nextPosition.get(image.imageId) ?? 0;
-          nextPosition.set(image.imageId, position + 1);
-        }
-        rows.push({ org_id: image.orgId, image_id: image.imageId, position, package_id: packageId, purl: f.purl, display_id: f.id, ids: JSON.stringify(f.ids), advisory_ids: JSON.stringify(f.advisoryIds), severity: f.severity?.rating ?? 'unknown', data: JSON.stringify(f), first_seen: kept?.first_seen ?? at });
       }
       if (changed) changes.changedImages++;
     }
-    await tx.deleteFrom('finding').where('image_id', 'in', imageIds).where('package_id', 'in', packageIds).execute();
+    // New findings go after each image's last one.
+    const gaining = [...new Set(added.map((a) => a.image.imageId))];
+    const maxPositions = gaining.length ? await tx.selectFrom('finding').select(['image_id', (eb) => eb.fn.max('position').as('max')]).where('image_id', 'in', gaining).groupBy('image_id').execute() : [];
+    const nextPosition = new Map(maxPositions.map((r) => [r.image_id, Number(r.max) + 1]));
+    for (const { image, finding, packageId, data } of added) {
+      const position = nextPosition.get(image.imageId) ?? 0;
+      nextPosition.set(image.imageId, position + 1);
+      rows.push(row(image, finding, packageId, data, position, at));
+    }
+    for (let j = 0; j < removed.length; j += ROWS_PER_STATEMENT) {
+      const positions = removed.slice(j, j + ROWS_PER_STATEMENT);
+      await tx
+        .deleteFrom('finding')
+        .where((eb) =>
+          eb(
+            eb.refTuple('image_id', 'position'),
+            'in',
+            positions.map((r) => eb.tuple(r.imageId, r.position)),
+          ),
+        )
+        .execute();
+    }
     await insertMany(tx, dialect, 'finding', rows);
-    await insertMany(tx, dialect, 'finding_event', events);
+  }
+  // Events go in last, under their orgs' locks, so each org's events commit in seq order (see lockFindingEvents).
+  if (allEvents.length > 0) {
+    await lockFindingEvents(tx, dialect, allEvents.map((e) => e.org_id));
+    await insertMany(tx, dialect, 'finding_event', allEvents);
   }
   return changes;
 }

@@ -193,6 +193,62 @@ export interface CatalogImageTable {
   added_at: string;
 }
 
+/** A background job (registry analysis, webhook delivery, advisory sync): its record on both dialects, and the
+ * queue itself on SQLite (on PostgreSQL graphile-worker queues a reference to it). */
+export interface JobTable {
+  id: string;
+  /** The org the job works for; null for the server's own jobs (advisory syncs). */
+  org_id: string | null;
+  kind: string;
+  /** JSON of the job's payload. */
+  payload: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  /** Not before this time (ISO 8601): the next attempt after a failure waits for its backoff. */
+  run_at: string;
+  /** Unique when set: adding a job under a key already used adds nothing. */
+  job_key: string | null;
+  last_error: string | null;
+  /** JSON of what a finished job returned. */
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A webhook subscription of an org: where its finding events are delivered. */
+export interface WebhookTable {
+  id: string;
+  org_id: string;
+  url: string;
+  /** The HMAC key deliveries are signed with (kept as given: signing needs it). */
+  secret: string;
+  /** JSON array of the event types delivered (`finding.appeared`, `finding.disappeared`). */
+  events: string;
+  /** The org's last finding event already batched into a delivery (or there when the subscription was made). */
+  last_seq: BigIntColumn;
+  created_at: string;
+}
+
+/** One batch of events for one subscription, delivered with retries. */
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_id: string;
+  org_id: string;
+  /** The exact JSON body sent (and signed) on every attempt. */
+  body: string;
+  event_count: number;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  /** HTTP status of the last attempt, null when it got no answer. */
+  last_status: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface PlatformDatabase {
   org: OrgTable;
   token: TokenTable;
@@ -208,6 +264,9 @@ export interface PlatformDatabase {
   deployment: DeploymentTable;
   environment_event: EnvironmentEventTable;
   catalog_image: CatalogImageTable;
+  job: JobTable;
+  webhook: WebhookTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 /** Every platform table, for counts. */
@@ -226,4 +285,7 @@ export const PLATFORM_TABLES = [
   'deployment',
   'environment_event',
   'catalog_image',
+  'job',
+  'webhook',
+  'webhook_delivery',
 ] as const satisfies readonly (keyof PlatformDatabase)[];
