@@ -14,7 +14,7 @@ module.exports = {
     { name: 'match-never-sees-images', severity: 'error', from: { path: '^src/match' }, to: { path: '^src/(image|layerfs|catalog|analyze|policy|platform|cli)' } },
     { name: 'nothing-imports-cli', severity: 'error', from: { path: '^src/(?!cli)' }, to: { path: '^src/cli' } },
     { name: 'nothing-imports-platform', severity: 'error', from: { path: '^src/(?!platform|cli)' }, to: { path: '^src/platform' } },
-    { name: 'src-not-from-tests', severity: 'error', from: { path: '^src', pathNot: '\\.test\\.ts$' }, to: { path: '^(test|bench)/' } },
+    { name: 'src-not-from-tests', severity: 'error', from: { path: '^src', pathNot: '(\\.test|-test-support)\\.ts$' }, to: { path: '^(test|bench)/' } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

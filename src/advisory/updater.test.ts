@@ -2,23 +2,24 @@
 // KEV catalogue and a generated EPSS file: incremental runs, atomic failures, optional feeds. On SQLite always and on
 // PostgreSQL when DATABASE_URL is set.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type Zippable, zipSync } from 'fflate';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedServer } from '../../test/support/feed-server.ts';
+import { testSchemas } from '../../test/support/pg-schemas.ts';
+import { closedPort } from '../../test/support/ports.ts';
 import { AdvisoryStore, type StoreLocation } from './store/advisory-store.ts';
 import { type SourceUpdate, updateDatabase, type UpdateOptions } from './updater.ts';
 
 const osv = fileURLToPath(new URL('../../../shared/vectors/osv/', import.meta.url));
 const kevFile = fileURLToPath(new URL('../../../shared/vectors/kev/known_exploited_vulnerabilities.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sextant-updater-'));
-const schema = `sextant_test_updater_${process.pid}_${Date.now().toString(36)}`;
-const databaseUrl = process.env.DATABASE_URL;
+const schemas = testSchemas('sextant_test_updater', 'updater');
+const { databaseUrl } = schemas;
+const schema = schemas.fresh();
 
 /** The records of one vectors folder, by file name. */
 function records(ecosystem: string): Record<string, Buffer> {
@@ -66,15 +67,6 @@ function serveFeeds(): void {
   server.put('/epss.csv.gz', firstEpss);
 }
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   server = await FeedServer.start();
 });
@@ -82,17 +74,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  }
+  await schemas.dropAll();
 });
 
 const backends: [string, () => StoreLocation][] = [['SQLite', () => ({ url: join(dir, 'advisories.sqlite') })]];
 if (databaseUrl) backends.push(['PostgreSQL', () => ({ url: databaseUrl, schema })]);
-else process.stderr.write('PostgreSQL updater tests not run: DATABASE_URL is not set (.ci/run sets it)\n');
 
 const byName = (results: SourceUpdate[]) => Object.fromEntries(results.map((r) => [r.name, r]));
 

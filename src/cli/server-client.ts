@@ -2,7 +2,8 @@
 // `--token` options every command that talks to a server shares. Errors are one-line SextantErrors; the token is
 // sent in the Authorization header and never appears in a message.
 import type { Command } from 'commander';
-import { type ErrorCode, SextantError } from '../core/errors.ts';
+import { SextantError } from '../core/errors.ts';
+import { describeNetworkError, errorCodeForStatus } from '../core/network-errors.ts';
 import type { AnalysisAnswer, BaseMatch, LocalAnalysisPayload, PushPayload } from '../platform/model.ts';
 import type { CatalogEntry } from '../platform/store/platform-store.ts';
 
@@ -140,10 +141,10 @@ async function request<T>(connection: ServerConnection, method: string, path: st
     status = res.status;
     text = await res.text();
   } catch (err) {
-    throw new SextantError('NETWORK', `cannot reach the Sextant server at ${server}: ${describeTransportFailure(err)}`, { cause: err });
+    throw new SextantError('NETWORK', `cannot reach the Sextant server at ${server}: ${describeNetworkError(err)}`, { cause: err });
   }
   if (status < 200 || status > 299) {
-    throw new SextantError(codeForStatus(status), `${serverMessage(text, status)} (HTTP ${status} from ${server})`);
+    throw new SextantError(errorCodeForStatus(status), `${serverMessage(text, status)} (HTTP ${status} from ${server})`);
   }
   if (status === 204 || text === '') return { status, body: undefined as T };
   try {
@@ -170,56 +171,4 @@ function oneLine(text: string): string {
   const line = text.trim().split('\n').find((l) => l.trim()) ?? '';
   const squeezed = line.replace(/\s+/g, ' ').trim();
   return squeezed.length > 200 ? `${squeezed.slice(0, 200)}…` : squeezed;
-}
-
-/** The SextantError code for an HTTP error status: every one exits 2, the code tells them apart for callers. */
-function codeForStatus(status: number): ErrorCode {
-  if (status === 401) return 'AUTH_FAILED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 413 || status === 429) return 'LIMIT_EXCEEDED';
-  if (status >= 400 && status < 500) return 'USAGE';
-  return 'NETWORK';
-}
-
-/** A short reason for a transport failure; fetch wraps the socket error in `TypeError: fetch failed`. */
-function describeTransportFailure(err: unknown): string {
-  let code: string | null = null;
-  for (let e = err, depth = 0; e && depth < 5 && code === null; e = (e as { cause?: unknown }).cause, depth++) {
-    const own = (e as { code?: unknown }).code;
-    if (typeof own === 'string') code = own;
-    else if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) code = e.name;
-  }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_NONAME':
-      return 'host not found (DNS)';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CLOSED':
-      return 'the connection was closed before the answer was complete';
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'TimeoutError':
-    case 'AbortError':
-      return 'timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'network unreachable';
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return `TLS certificate not trusted (${code}; set NODE_EXTRA_CA_CERTS to a PEM file holding the server's CA)`;
-    default: {
-      const cause = (err as { cause?: unknown }).cause;
-      const message = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
-      return code ? `${code}: ${oneLine(message)}` : oneLine(message);
-    }
-  }
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isSextantError } from '../core/errors.ts';
+import { expectSextantError } from '../../test/support/sextant-error.ts';
 import { ignoreEntryExpired, loadIgnoreFile } from './ignore.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-ignore-'));
@@ -16,16 +16,7 @@ function write(text: string): string {
   return path;
 }
 
-async function expectError(path: string, code: string, message: RegExp): Promise<void> {
-  const err = await loadIgnoreFile(path).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isSextantError(err)).toBe(true);
-  expect((err as { code: string }).code).toBe(code);
-  expect((err as Error).message).toMatch(message);
-  expect((err as Error).message).not.toContain('\n');
-}
+const expectError = (path: string, code: string, message: RegExp) => expectSextantError(loadIgnoreFile(path), code, message);
 
 describe('loadIgnoreFile', () => {
   it('reads entries with id, purl, expiry and reason, comments and all', async () => {

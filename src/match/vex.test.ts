@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isSextantError } from '../core/errors.ts';
+import { expectSextantError } from '../../test/support/sextant-error.ts';
 import type { Finding } from './matcher.ts';
 import { parsePurl, type ParsedPurl } from './purl-match.ts';
 import { applicableVexStatement, indexVex, readVexDocument, statementApplies, type VexDocument } from './vex.ts';
@@ -36,16 +36,7 @@ function finding(ids: string[], packagePurl: string): Finding {
   return { id: ids.find((i) => i.startsWith('CVE-')) ?? ids[0] ?? '', ids, advisoryIds: ids, purl: packagePurl, packageName: 'openssl', packageType: 'deb', installedVersion: '3.0.11-1', fixedIn: [], severity: null, summary: null, layers: [], explanations: [], kev: null, epss: null, vex: null };
 }
 
-async function expectError(path: string, code: string, message: RegExp): Promise<void> {
-  const err = await readVexDocument(path).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isSextantError(err)).toBe(true);
-  expect((err as { code: string }).code).toBe(code);
-  expect((err as Error).message).toMatch(message);
-  expect((err as Error).message).not.toContain('\n');
-}
+const expectError = (path: string, code: string, message: RegExp) => expectSextantError(readVexDocument(path), code, message);
 
 describe('readVexDocument', () => {
   it('reads a v0.2.0 document: vulnerability with aliases, products by @id and identifiers, subcomponents, inherited timestamps', async () => {

@@ -5,28 +5,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSextantError } from '../core/errors.ts';
 import { zipSync } from 'fflate';
 import { FeedServer } from '../../test/support/feed-server.ts';
+import { testSchemas } from '../../test/support/pg-schemas.ts';
 import { startServer } from './server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-server-'));
-const databaseUrl = process.env.DATABASE_URL;
-const schema = `sextant_server_${process.pid}_${Date.now().toString(36)}`;
+const schemas = testSchemas('sextant_server');
+const { databaseUrl } = schemas;
+const schema = schemas.fresh();
 const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    // The job queue's (graphile-worker's) schema beside it.
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}_graphile_worker" CASCADE`);
-    await client.end();
-  }
+  await schemas.dropAll();
 });
 
 const get = (url: string, token?: string) => fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});

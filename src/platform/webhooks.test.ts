@@ -1,7 +1,7 @@
 // Webhooks end to end, on a real server (SQLite, and PostgreSQL when DATABASE_URL is set): subscribers are real HTTP
 // servers on 127.0.0.1 that check the HMAC signature with their secret; the first delivery is refused with 500 and
 // the retry accepted; pushes and re-evaluations (an advisory sync from a feed server) are delivered as batches;
-// each org's subscriber receives only that org's events.
+// each org's subscriber receives only that org's events. Each test's server gets a fresh database.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -9,31 +9,21 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FeedServer } from '../../test/support/feed-server.ts';
+import { testSchemas } from '../../test/support/pg-schemas.ts';
 import { digestOf, samplePush } from './http/api-test-support.ts';
-import { workerSchemaFor } from './jobs/postgres-queue.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { type RunningServer, type ServerOptions, startServer } from './server.ts';
 import { PlatformStore, type StoreLocation } from './store/platform-store.ts';
 import { signWebhookBody, type WebhookPayload } from './webhooks.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-webhooks-'));
-const databaseUrl = process.env.DATABASE_URL;
-const schema = `sextant_webhooks_${process.pid}_${Date.now().toString(36)}`;
-if (!databaseUrl) process.stderr.write('PostgreSQL webhook tests not run: DATABASE_URL is not set (.ci/run sets it)\n');
+const schemas = testSchemas('sextant_webhooks', 'webhook');
+const { databaseUrl } = schemas;
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  if (!databaseUrl) return;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.query(`DROP SCHEMA IF EXISTS "${workerSchemaFor(schema)}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await schemas.dropAll();
 });
 
 /** A delivery as a subscriber received it. */
@@ -107,10 +97,41 @@ function npmDump(fixed: string, modified: string): Uint8Array {
   return zipSync({ 'GHSA-test-ms00-0001.json': Buffer.from(JSON.stringify(record)) });
 }
 
-const backends: [string, (name: string) => { data: string; database?: string; databaseSchema?: string; location: StoreLocation }][] = [
+/** Where a test's server keeps its data. */
+interface Place {
+  data: string;
+  database?: string;
+  databaseSchema?: string;
+  location: StoreLocation;
+}
+
+/** A server over `place` with `admin` as its first token, syncing only OSV advisories from `feed`, polling jobs often. */
+function startTestServer(place: Place, feed: FeedServer, admin: string, options: Pick<ServerOptions, 'webhooks' | 'log'>): Promise<RunningServer> {
+  return startServer({
+    port: 0,
+    host: '127.0.0.1',
+    data: place.data,
+    ...(place.database ? { database: place.database, databaseSchema: place.databaseSchema } : {}),
+    version: 't',
+    advisorySource: feed.url,
+    kevUrl: null,
+    epssUrl: null,
+    bootstrapToken: admin,
+    print: () => {},
+    jobs: { pollInterval: 50 },
+    ...options,
+  });
+}
+
+const backends: [string, (name: string) => Place][] = [
   ['SQLite', (name) => ({ data: join(dir, name), location: { url: join(dir, name, 'sextant.sqlite') } })],
 ];
-if (databaseUrl) backends.push(['PostgreSQL', (name) => ({ data: join(dir, name), database: databaseUrl, databaseSchema: schema, location: { url: databaseUrl, schema } })]);
+if (databaseUrl) {
+  backends.push(['PostgreSQL', (name) => {
+    const schema = schemas.fresh();
+    return { data: join(dir, name), database: databaseUrl, databaseSchema: schema, location: { url: databaseUrl, schema } };
+  }]);
+}
 
 describe.each(backends)('webhooks on %s', (name, where) => {
   it('delivers signed batches of finding events per org, retrying a refused delivery after its backoff', async () => {
@@ -124,18 +145,7 @@ describe.each(backends)('webhooks on %s', (name, where) => {
     let server: RunningServer | null = null;
     let side: PlatformStore | null = null;
     try {
-      server = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        data: place.data,
-        ...(place.database ? { database: place.database, databaseSchema: place.databaseSchema } : {}),
-        version: 't',
-        advisorySource: feed.url,
-        kevUrl: null,
-        epssUrl: null,
-        bootstrapToken: adminA,
-        print: () => {},
-        jobs: { pollInterval: 50 },
+      server = await startTestServer(place, feed, adminA, {
         webhooks: { retryDelay: 300, timeout: 5000 },
         log: (line) => logged.push(line),
       });
@@ -239,18 +249,7 @@ describe.each(backends)('webhooks on %s', (name, where) => {
     const advisoriesFeed = await FeedServer.start();
     advisoriesFeed.put('/npm/all.zip', npmDump('2.1.4', '2025-01-01T00:00:00Z'));
     try {
-      server = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        data: place.data,
-        ...(place.database ? { database: place.database, databaseSchema: `${schema}_giveup` } : {}),
-        version: 't',
-        advisorySource: advisoriesFeed.url,
-        kevUrl: null,
-        epssUrl: null,
-        bootstrapToken: admin,
-        print: () => {},
-        jobs: { pollInterval: 50 },
+      server = await startTestServer(place, advisoriesFeed, admin, {
         webhooks: { retryDelay: 50, maxAttempts: 3, timeout: 2000 },
         log: () => {},
       });
@@ -273,13 +272,6 @@ describe.each(backends)('webhooks on %s', (name, where) => {
       await server?.close();
       await receiver.close();
       await advisoriesFeed.close();
-      if (databaseUrl && place.database) {
-        const client = new pg.Client({ connectionString: databaseUrl });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}_giveup" CASCADE`);
-        await client.query(`DROP SCHEMA IF EXISTS "${workerSchemaFor(`${schema}_giveup`)}" CASCADE`);
-        await client.end();
-      }
     }
   });
 });

@@ -4,31 +4,22 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSextantError } from '../core/errors.ts';
 import { FeedServer } from '../../test/support/feed-server.ts';
+import { testSchemas } from '../../test/support/pg-schemas.ts';
 import { scheduleAdvisorySyncs } from './jobs/advisory-schedule.ts';
 import { PostgresJobQueue, workerSchemaFor } from './jobs/postgres-queue.ts';
 import { readJob, type JobRecord } from './store/jobs.ts';
 import { PlatformStore } from './store/platform-store.ts';
 import { startWorker } from './worker.ts';
 
-const databaseUrl = process.env.DATABASE_URL;
-const schema = `sextant_worker_${process.pid}_${Date.now().toString(36)}`;
+const schemas = testSchemas('sextant_worker');
+const { databaseUrl } = schemas;
+const schema = schemas.fresh();
 const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
-afterAll(async () => {
-  if (!databaseUrl) return;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.query(`DROP SCHEMA IF EXISTS "${workerSchemaFor(schema)}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-});
+afterAll(() => schemas.dropAll());
 
 describe('sextant worker', () => {
   it('is refused without a PostgreSQL database, saying the server runs SQLite jobs itself', async () => {

@@ -9,22 +9,19 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PlatformStore, type StoreLocation } from '../../src/platform/store/platform-store.ts';
+import { testSchemas } from '../support/pg-schemas.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-push-kill-'));
-const databaseUrl = process.env.DATABASE_URL;
-const schema = `sextant_kill_${process.pid}_${Date.now().toString(36)}`;
+const schemas = testSchemas('sextant_kill');
+const { databaseUrl } = schemas;
+const schema = schemas.fresh();
 const fixtures = fileURLToPath(new URL('../support/platform-fixtures.ts', import.meta.url));
 const storeModule = fileURLToPath(new URL('../../src/platform/store/platform-store.ts', import.meta.url));
 const APPLICATION = 'sextant-push-kill';
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  }
+  await schemas.dropAll();
 });
 
 /** The child: open the store, make an org, then store one push of `packages` packages, saying when it begins. */

@@ -1,7 +1,6 @@
 // The CLI against a real Sextant server: `push`, `cves --server` / `quickview --server` (local analysis) and
 // `--show-payload`, `catalog add|export|import`, `environment record`, and the one-line errors of a server call.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { fakeSecrets } from '../../src/catalog/secrets/testing.ts';
 import { startServer, type RunningServer } from '../../src/platform/server.ts';
 import { buildAttestation, buildImage, buildIndex, buildTar, indexEntry, sha256, writeOciLayout } from '../support/image-builder.ts';
 import { runCli } from '../support/cli.ts';
+import { closedPort } from '../support/ports.ts';
 
 const osvNpm = fileURLToPath(new URL('../../../shared/vectors/osv/npm/', import.meta.url));
 const TOKEN = 'sxt_e2e-bootstrap-token-0123456789abcdef';
@@ -87,10 +87,7 @@ beforeAll(async () => {
   const imported = await runCli(['db', 'import', osvNpm, debian, '--database', database]);
   expect(imported.stderr).toBe('');
   expect(imported.code).toBe(0);
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  deadServer = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
-  await new Promise((resolve) => closed.close(resolve));
+  deadServer = `http://127.0.0.1:${await closedPort()}`;
   server = await startServer({ port: 0, host: '127.0.0.1', data, version: 'test', bootstrapToken: TOKEN, print: () => {} });
 }, 120_000);
 

@@ -1,11 +1,11 @@
 // Feed downloads against a real local HTTP server: conditional requests, the digest fallback, and every failure as
 // one line with no file left behind.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedServer } from '../../../test/support/feed-server.ts';
+import { closedPort } from '../../../test/support/ports.ts';
 import { download, downloadText } from './download.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-download-'));
@@ -19,15 +19,6 @@ afterAll(async () => {
 });
 
 const body = Buffer.from('x'.repeat(100_000));
-
-/** A port nothing listens on: taken, then released. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 describe('download', () => {
   it('saves the body with an ETag fingerprint, then sends If-None-Match and takes 304 as unchanged', async () => {

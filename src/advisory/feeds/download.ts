@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { SextantError } from '../../core/errors.ts';
+import { describeNetworkError } from '../../core/network-errors.ts';
 
 /** Largest file a feed may send (osv.dev's biggest dumps are a few hundred MiB). */
 export const MAX_DOWNLOAD_BYTES = 4 * 2 ** 30;
@@ -40,30 +41,11 @@ function conditionalHeaders(previous: string | null | undefined): Record<string,
   return {};
 }
 
-/** A short human reason for a transport failure. */
-function describeFailure(err: unknown): string {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError') && e.message) return e.message;
-    switch ((e as { code?: unknown }).code) {
-      case 'ECONNREFUSED':
-        return 'connection refused';
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-        return 'host not found (DNS)';
-      case 'ECONNRESET':
-      case 'UND_ERR_SOCKET':
-        return 'connection reset';
-      case 'ETIMEDOUT':
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        return 'timed out';
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-        return 'network unreachable';
-    }
-  }
-  const cause = (err as { cause?: unknown }).cause;
-  const message = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0] || 'unknown error';
+/** Why a request failed: why its signal fired (its timers say which limit), else the transport failure. */
+function failureReason(signal: AbortSignal, err: unknown): string {
+  const reason: unknown = signal.reason;
+  const stopped = reason instanceof Error && (reason.name === 'TimeoutError' || reason.name === 'AbortError');
+  return stopped && reason.message ? reason.message : describeNetworkError(reason ?? err);
 }
 
 /** An HTTP answer other than 200 or 304, as one line naming the URL and the status. */
@@ -110,7 +92,7 @@ async function get(url: string, headers: Record<string, string>, signal: AbortSi
   try {
     return await fetch(url, { headers: { 'user-agent': USER_AGENT, ...headers }, signal, redirect: 'follow' });
   } catch (err) {
-    throw new SextantError('NETWORK', `cannot download ${url}: ${describeFailure(signal.reason ?? err)}`, { cause: err });
+    throw new SextantError('NETWORK', `cannot download ${url}: ${failureReason(signal, err)}`, { cause: err });
   }
 }
 
@@ -160,7 +142,7 @@ export async function download(url: string, path: string, options: DownloadOptio
       await rm(path, { force: true });
       if (err instanceof SextantError) throw err;
       if (expected !== null && bytes < expected && !timers.signal.aborted) throw truncated(url, bytes, expected, err);
-      throw new SextantError('NETWORK', `cannot download ${url}: ${describeFailure(timers.signal.reason ?? err)}`, { cause: err });
+      throw new SextantError('NETWORK', `cannot download ${url}: ${failureReason(timers.signal, err)}`, { cause: err });
     }
     const etag = res.headers.get('etag');
     const lastModified = res.headers.get('last-modified');
@@ -200,7 +182,7 @@ export async function downloadText(url: string, options: Omit<DownloadOptions, '
       }
     } catch (err) {
       if (err instanceof SextantError) throw err;
-      throw new SextantError('NETWORK', `cannot download ${url}: ${describeFailure(timers.signal.reason ?? err)}`, { cause: err });
+      throw new SextantError('NETWORK', `cannot download ${url}: ${failureReason(timers.signal, err)}`, { cause: err });
     }
     return Buffer.concat(chunks).toString('utf8');
   } finally {

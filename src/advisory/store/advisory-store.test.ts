@@ -3,23 +3,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Advisory } from '../../core/advisory.ts';
+import { testSchemas } from '../../../test/support/pg-schemas.ts';
 import { AdvisoryStore, type StoreLocation } from './advisory-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-store-'));
-const schema = `sextant_test_${process.pid}_${Date.now().toString(36)}`;
-const databaseUrl = process.env.DATABASE_URL;
+const schemas = testSchemas('sextant_test', 'store');
+const { databaseUrl } = schemas;
+const schema = schemas.fresh();
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  }
+  await schemas.dropAll();
 });
 
 function advisory(id: string, modified: string, extra: Partial<Advisory> = {}): Advisory {
@@ -51,7 +47,6 @@ const pkg = (ecosystem: string, name: string, fixed: string) => ({
 
 const backends: [string, () => StoreLocation][] = [['SQLite', () => ({ url: join(dir, 'db.sqlite') })]];
 if (databaseUrl) backends.push(['PostgreSQL', () => ({ url: databaseUrl, schema })]);
-else process.stderr.write('PostgreSQL store tests not run: DATABASE_URL is not set (.ci/run sets it)\n');
 
 describe.each(backends)('advisory store on %s', (_name, location) => {
   it('inserts, replaces only by a newer modified time, and keeps aliases and affected packages with the advisory', async () => {

@@ -1,22 +1,15 @@
 // The advisory store: advisories, their aliases and affected packages in SQLite (embedded, the default) or
 // PostgreSQL, through one Kysely code path and one set of migrations.
 import { createHash } from 'node:crypto';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Advisory, AdvisoryHead, AffectedPackage, ExploitPrediction, KnownExploited } from '../../core/advisory.ts';
-import { SextantError } from '../../core/errors.ts';
 import { lookupName } from '../names.ts';
 import { advisoryRows, readAdvisory, readHead } from './advisory-rows.ts';
 import { migrateToLatest } from './migrations.ts';
-import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
+import { openDatabase, type StoreLocation } from './open-database.ts';
 import type { AdvisoryDatabase } from './schema.ts';
 
-/** Where a store lives: a SQLite file path, or a `postgres://` URL (with an optional schema to keep to). */
-export interface StoreLocation {
-  /** SQLite file path, `:memory:`, or `postgres://…` / `postgresql://…`. */
-  url: string;
-  /** PostgreSQL only: the schema to create and use (tests use a fresh one per run). */
-  schema?: string;
-}
+export type { StoreLocation } from './open-database.ts';
 
 /** What an upsert did. */
 export interface UpsertCounts {
@@ -58,35 +51,8 @@ export class AdvisoryStore {
 
   /** Open (creating and migrating as needed) the store at `location`. Throws SextantError STORE on failure. */
   static async open(location: StoreLocation): Promise<AdvisoryStore> {
-    const postgres = /^postgres(ql)?:\/\//.test(location.url);
-    let db: Kysely<AdvisoryDatabase>;
-    try {
-      if (postgres) {
-        const { default: pg } = await import('pg');
-        if (location.schema) {
-          const admin = new pg.Client({ connectionString: location.url });
-          await admin.connect();
-          try {
-            await admin.query(`CREATE SCHEMA IF NOT EXISTS "${location.schema.replace(/"/g, '""')}"`);
-          } finally {
-            await admin.end();
-          }
-        }
-        const pool = new pg.Pool({
-          connectionString: location.url,
-          max: 4,
-          ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
-        });
-        db = new Kysely<AdvisoryDatabase>({ dialect: new PostgresDialect({ pool }) });
-      } else {
-        db = new Kysely<AdvisoryDatabase>({ dialect: nodeSqliteDialect(location.url) });
-      }
-      await migrateToLatest(db as Kysely<unknown>, postgres ? 'postgres' : 'sqlite');
-    } catch (err) {
-      const where = postgres ? location.url.replace(/\/\/[^@/]*@/, '//') : location.url;
-      throw new SextantError('STORE', `cannot open the advisory store at ${where}: ${(err as Error).message}`, { cause: err });
-    }
-    return new AdvisoryStore(db, postgres ? 'postgres' : 'sqlite');
+    const { db, dialect } = await openDatabase<AdvisoryDatabase>(location, 'advisory store', 4, migrateToLatest);
+    return new AdvisoryStore(db, dialect);
   }
 
   async close(): Promise<void> {

@@ -2,19 +2,14 @@
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
 import { version } from '../version.ts';
+import { jobSettings, type JobCommandOptions, withJobOptions } from './job-options.ts';
 
-interface ServerCommandOptions {
+interface ServerCommandOptions extends JobCommandOptions {
   port?: string;
   host: string;
   data: string;
   database?: string;
-  advisorySource?: string;
-  kevUrl?: string;
-  kev: boolean;
-  epssUrl?: string;
-  epss: boolean;
   syncInterval: string;
-  insecureRegistry: string[];
 }
 
 /** A TCP port from the command line or the environment. */
@@ -34,20 +29,15 @@ function rateLimitFromEnv(): { max: number; timeWindow: number } | undefined {
 
 /** Add `server` to the program. */
 export function registerServer(program: Command): void {
-  program
+  const command = program
     .command('server')
     .description('Serve the HTTP API (/api/v1): stored images, findings, base images, environments, tokens')
     .option('--port <n>', 'TCP port (default: $PORT, else 8080)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'directory of the SQLite database (sextant.sqlite), created when missing', './data')
-    .option('--database <url>', 'a postgres:// URL: store everything in PostgreSQL instead')
-    .option('--advisory-source <url>', 'OSV-style base URL advisory syncs read, <base>/<Ecosystem>/all.zip (default: $SEXTANT_ADVISORY_SOURCE, else the public OSV bucket)')
-    .option('--kev-url <url>', 'where advisory syncs fetch the CISA KEV catalogue (JSON)')
-    .option('--no-kev', 'leave the CISA KEV catalogue out of advisory syncs')
-    .option('--epss-url <url>', 'where advisory syncs fetch the EPSS scores (CSV, optionally gzipped)')
-    .option('--no-epss', 'leave the EPSS scores out of advisory syncs')
+    .option('--database <url>', 'a postgres:// URL: store everything in PostgreSQL instead');
+  withJobOptions(command)
     .option('--sync-interval <hours>', 'sync advisories every this many hours, as a job only one process runs (0: never)', '0')
-    .option('--insecure-registry <host>', 'a registry (host[:port]) registry analyses may reach over plain HTTP; repeatable', (value: string, all: string[]) => [...all, value], [])
     .action(async (opts: ServerCommandOptions) => {
       const syncIntervalHours = /^\d+(\.\d+)?$/.test(opts.syncInterval) ? Number(opts.syncInterval) : NaN;
       if (!(syncIntervalHours >= 0 && syncIntervalHours <= 720)) throw new SextantError('USAGE', `--sync-interval takes hours from 0 (never) to 720, not "${opts.syncInterval}"`);
@@ -59,14 +49,11 @@ export function registerServer(program: Command): void {
         host: opts.host,
         data: opts.data,
         database: opts.database,
-        advisorySource: opts.advisorySource ?? (process.env.SEXTANT_ADVISORY_SOURCE || undefined),
-        kevUrl: opts.kev ? opts.kevUrl : null,
-        epssUrl: opts.epss ? opts.epssUrl : null,
+        ...jobSettings(opts),
         version,
         rateLimit: rateLimitFromEnv(),
         bootstrapToken: process.env.SEXTANT_BOOTSTRAP_TOKEN || undefined,
         syncIntervalHours,
-        insecureRegistries: opts.insecureRegistry,
       });
       process.stderr.write(`sextant: serving the API on ${server.url}/api/v1 (Ctrl-C to stop)\n`);
       const signal = await closeOnSignals(server);

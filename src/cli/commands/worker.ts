@@ -3,30 +3,20 @@
 import type { Command } from 'commander';
 import { SextantError } from '../../core/errors.ts';
 import { version } from '../version.ts';
+import { jobSettings, type JobCommandOptions, withJobOptions } from './job-options.ts';
 
-interface WorkerCommandOptions {
+interface WorkerCommandOptions extends JobCommandOptions {
   database?: string;
-  advisorySource?: string;
-  kevUrl?: string;
-  kev: boolean;
-  epssUrl?: string;
-  epss: boolean;
-  insecureRegistry: string[];
   concurrency?: string;
 }
 
 /** Add `worker` to the program. */
 export function registerWorker(program: Command): void {
-  program
+  const command = program
     .command('worker')
     .description('Run the server’s jobs (registry analyses, webhook deliveries, advisory syncs) from the PostgreSQL queue; no API')
-    .option('--database <url>', 'the postgres:// URL the servers use')
-    .option('--advisory-source <url>', 'OSV-style base URL advisory syncs read, <base>/<Ecosystem>/all.zip (default: $SEXTANT_ADVISORY_SOURCE, else the public OSV bucket)')
-    .option('--kev-url <url>', 'where advisory syncs fetch the CISA KEV catalogue (JSON)')
-    .option('--no-kev', 'leave the CISA KEV catalogue out of advisory syncs')
-    .option('--epss-url <url>', 'where advisory syncs fetch the EPSS scores (CSV, optionally gzipped)')
-    .option('--no-epss', 'leave the EPSS scores out of advisory syncs')
-    .option('--insecure-registry <host>', 'a registry (host[:port]) registry analyses may reach over plain HTTP; repeatable', (value: string, all: string[]) => [...all, value], [])
+    .option('--database <url>', 'the postgres:// URL the servers use');
+  withJobOptions(command)
     .option('--concurrency <n>', 'jobs run at once', '2')
     .action(async (opts: WorkerCommandOptions) => {
       const database = opts.database;
@@ -36,11 +26,8 @@ export function registerWorker(program: Command): void {
       const [{ startWorker }, { closeOnSignals }] = await Promise.all([import('../../platform/worker.ts'), import('../../platform/server.ts')]);
       const worker = await startWorker({
         database,
-        advisorySource: opts.advisorySource ?? (process.env.SEXTANT_ADVISORY_SOURCE || undefined),
-        kevUrl: opts.kev ? opts.kevUrl : null,
-        epssUrl: opts.epss ? opts.epssUrl : null,
+        ...jobSettings(opts),
         version,
-        insecureRegistries: opts.insecureRegistry,
         jobs: { concurrency },
       });
       process.stderr.write('sextant: running jobs (Ctrl-C to stop)\n');

@@ -4,6 +4,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import tls from 'node:tls';
 import { SextantError } from '../../core/errors.ts';
+import { describeNetworkError } from '../../core/network-errors.ts';
 import type { FetchedManifest } from '../blob-store.ts';
 import { isDigest } from '../descriptor.ts';
 import { MANIFEST_ACCEPT } from '../media-types.ts';
@@ -346,9 +347,12 @@ export class RegistryClient {
   private networkError(err: unknown, during = '', host = this.host): SextantError {
     if (err instanceof SextantError) return err;
     const where = host === this.host || host === new URL(registryUrl(this.host)).host ? `registry ${this.host}` : `${host} (for registry ${this.host})`;
-    return new SextantError('NETWORK', `cannot reach ${where}: ${describeNetworkError(err)}${during}`, { cause: err });
+    return new SextantError('NETWORK', `cannot reach ${where}: ${describeNetworkError(err, REGISTRY_HINTS)}${during}`, { cause: err });
   }
 }
+
+/** How a transport failure's words name a registry: its CA, and what a TLS handshake with a plain-HTTP one needs. */
+const REGISTRY_HINTS = { peer: 'registry', handshake: 'plain-HTTP registries need --insecure-registry' };
 
 function isSextantNetwork(err: unknown): err is SextantError {
   return err instanceof SextantError && err.code === 'NETWORK';
@@ -357,57 +361,6 @@ function isSextantNetwork(err: unknown): err is SextantError {
 /** Prefer Bearer (scoped tokens) over Basic when a registry offers both; ignore schemes Sextant cannot answer. */
 function pickChallenge(challenges: Challenge[]): Challenge | null {
   return challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic') ?? null;
-}
-
-/** The first code found along an error's `cause` chain (undici wraps the socket error in `TypeError: fetch failed`). */
-function errorCode(err: unknown): string | null {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return e.name;
-  }
-  return null;
-}
-
-/** A short human reason for a transport failure: "connection refused", "host not found", a TLS problem. */
-export function describeNetworkError(err: unknown): string {
-  const code = errorCode(err);
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_NONAME':
-      return 'host not found (DNS)';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection reset';
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'TimeoutError':
-      return 'timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'network unreachable';
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return `TLS certificate not trusted (${code}; set NODE_EXTRA_CA_CERTS to a PEM file holding the registry's CA)`;
-    case 'CERT_HAS_EXPIRED':
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `TLS certificate invalid (${code})`;
-    default:
-      if (code?.startsWith('ERR_SSL') || code === 'EPROTO') return `TLS handshake failed (${code}; plain-HTTP registries need --insecure-registry)`;
-      if (code?.startsWith('CERT_') || code?.startsWith('ERR_TLS')) return `TLS certificate problem (${code})`;
-  }
-  const cause = (err as { cause?: unknown }).cause;
-  const message = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
-  // fetch refuses some ports outright (9, 25, 6000, …: the Fetch standard's "bad ports") without connecting.
-  if (message === 'bad port') return 'port refused by fetch (a "bad port" in the Fetch standard)';
-  return message.split('\n')[0] ?? 'unknown error';
 }
 
 /** ` (CODE: message)` from a distribution error body, or `` when there is none; reads at most 64 KiB of it. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/support/cli.ts';
+import { closedPort } from '../../../test/support/ports.ts';
 import { isSextantError } from '../../core/errors.ts';
 import type { Deployment } from './deployment.ts';
 import { collectDeployments, connectKubernetes, imageDigest } from './kubernetes.ts';
@@ -433,15 +434,6 @@ contexts:
     user: sextant-agent
 current-context: kind-staging
 `;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const replay = new KubernetesReplay();

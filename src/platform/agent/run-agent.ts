@@ -1,7 +1,8 @@
 // The Kubernetes agent's loop: every interval, read what runs in the cluster and send the full snapshot to the
 // Sextant server (`PUT /api/v1/environments/{env}/deployments`), which records what was added and removed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ErrorCode, isSextantError, SextantError } from '../../core/errors.ts';
+import { isSextantError, SextantError } from '../../core/errors.ts';
+import { describeNetworkError, errorCodeForStatus } from '../../core/network-errors.ts';
 import type { Deployment } from './deployment.ts';
 import { connectKubernetes, type KubernetesOptions, type KubernetesSnapshot } from './kubernetes.ts';
 
@@ -103,10 +104,10 @@ export async function reportDeployments(
     text = await response.text();
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new SextantError('NETWORK', `cannot reach the Sextant server at ${server}: ${transportFailure(err)}`, { cause: err });
+    throw new SextantError('NETWORK', `cannot reach the Sextant server at ${server}: ${describeNetworkError(err)}`, { cause: err });
   }
   if (status < 200 || status > 299) {
-    throw new SextantError(codeForStatus(status), `the Sextant server at ${server} refused the snapshot of ${environment} (HTTP ${status}): ${serverMessage(text)}`);
+    throw new SextantError(errorCodeForStatus(status), `the Sextant server at ${server} refused the snapshot of ${environment} (HTTP ${status}): ${serverMessage(text)}`);
   }
   try {
     const answer = text ? (JSON.parse(text) as { added?: unknown; removed?: unknown }) : {};
@@ -141,15 +142,6 @@ function summary(environment: string, snapshot: KubernetesSnapshot, answer: { ad
   return `${environment}: reported ${snapshot.deployments.length} deployments from ${snapshot.pods} pods${changes}${pending}`;
 }
 
-function codeForStatus(status: number): ErrorCode {
-  if (status === 401) return 'AUTH_FAILED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 413 || status === 429) return 'LIMIT_EXCEEDED';
-  if (status >= 400 && status < 500) return 'USAGE';
-  return 'NETWORK';
-}
-
 /** The API's `{error: {message}}`, else the start of whatever the server sent. */
 function serverMessage(text: string): string {
   try {
@@ -159,18 +151,6 @@ function serverMessage(text: string): string {
     // not JSON: a proxy's page, say
   }
   return oneLine(text.replace(/<[^>]*>/g, ' ')) || 'no message';
-}
-
-/** Why fetch failed, from the socket error it wraps. */
-function transportFailure(err: unknown): string {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'ECONNREFUSED') return 'connection refused';
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found (DNS)';
-    if (e instanceof Error && e.name === 'TimeoutError') return 'timed out';
-    if (typeof code === 'string') return `${code}: ${oneLine(e)}`;
-  }
-  return oneLine(err);
 }
 
 function oneLine(err: unknown): string {

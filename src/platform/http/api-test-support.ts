@@ -1,15 +1,12 @@
 // Test support for the API suites: the app over a real platform store and advisory store (a SQLite file, or a fresh
 // PostgreSQL schema when DATABASE_URL is set) and the real platform service, plus orgs with tokens of each scope.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import type { Advisory } from '../../core/advisory.ts';
 import type { ImageMetadata } from '../../core/model.ts';
 import type { Sbom } from '../../core/sbom.ts';
 import { AdvisoryStore } from '../../advisory/store/advisory-store.ts';
 import { sampleSbom } from '../../sbom/formats/testdata/sample-sbom.ts';
+import { type TestStoreLocations, testStoreLocations } from '../../../test/support/pg-schemas.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { openJobQueue } from '../jobs/open-queue.ts';
 import { workerSchemaFor } from '../jobs/postgres-queue.ts';
@@ -19,32 +16,9 @@ import { PlatformStore, type StoreLocation } from '../store/platform-store.ts';
 import { buildApp, type AppOptions } from './app.ts';
 
 /** The databases the suites run on: SQLite always, PostgreSQL when DATABASE_URL is set. */
-export function testDatabases(label: string): { backends: [string, () => StoreLocation][]; cleanup(): Promise<void> } {
-  const dir = mkdtempSync(join(tmpdir(), `sextant-${label}-`));
-  const databaseUrl = process.env.DATABASE_URL;
+export function testDatabases(label: string): TestStoreLocations {
   // One PostgreSQL schema per test file, dropped afterwards; the tests keep apart by creating their own orgs.
-  const schema = `sextant_${label.replace(/\W/g, '_')}_${process.pid}_${Date.now().toString(36)}`;
-  let files = 0;
-  const backends: [string, () => StoreLocation][] = [['SQLite', () => ({ url: join(dir, `api-${++files}.sqlite`) })]];
-  if (databaseUrl) backends.push(['PostgreSQL', () => ({ url: databaseUrl, schema })]);
-  else process.stderr.write(`PostgreSQL ${label} tests not run: DATABASE_URL is not set (.ci/run sets it)\n`);
-  return {
-    backends,
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-      if (databaseUrl) {
-        const client = new pg.Client({ connectionString: databaseUrl });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          // graphile-worker's schema beside it, when a job queue was opened there.
-          await client.query(`DROP SCHEMA IF EXISTS "${workerSchemaFor(schema)}" CASCADE`);
-        } finally {
-          await client.end();
-        }
-      }
-    },
-  };
+  return testStoreLocations(`sextant_${label.replace(/\W/g, '_')}`, { skipped: label, sharedSchema: true });
 }
 
 /** An org and one token of each scope. */

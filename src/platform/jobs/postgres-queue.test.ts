@@ -1,28 +1,18 @@
 // The PostgreSQL job queue (graphile-worker) on a real database, in a fresh schema: two queues (as two processes
 // would have) share the jobs and each job runs once; jobs added while nothing runs them wait; records follow
 // attempts, retries and failures. Runs when DATABASE_URL is set.
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testSchemas } from '../../../test/support/pg-schemas.ts';
 import { readJob, type JobRecord } from '../store/jobs.ts';
 import { PlatformStore } from '../store/platform-store.ts';
 import { PermanentJobError } from './job-queue.ts';
 import { PostgresJobQueue, workerSchemaFor } from './postgres-queue.ts';
 
-const databaseUrl = process.env.DATABASE_URL;
-const schema = `sextant_pgqueue_${process.pid}_${Date.now().toString(36)}`;
-if (!databaseUrl) process.stderr.write('PostgreSQL job queue tests not run: DATABASE_URL is not set (.ci/run sets it)\n');
+const schemas = testSchemas('sextant_pgqueue', 'job queue');
+const { databaseUrl } = schemas;
+const schema = schemas.fresh();
 
-afterAll(async () => {
-  if (!databaseUrl) return;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.query(`DROP SCHEMA IF EXISTS "${workerSchemaFor(schema)}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-});
+afterAll(() => schemas.dropAll());
 
 /** A store and its queue, as one process opens them. */
 async function openProcess(): Promise<{ store: PlatformStore; queue: PostgresJobQueue; close(): Promise<void> }> {

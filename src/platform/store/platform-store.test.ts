@@ -1,10 +1,7 @@
 // The platform store on both databases: SQLite always, PostgreSQL when DATABASE_URL is set (.ci/run sets it). Each
 // test gets a fresh SQLite file or PostgreSQL schema (all dropped afterwards), so row counts are exact.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdvisoryStore } from '../../advisory/store/advisory-store.ts';
 import { type Finding, matchPackages } from '../../match/matcher.ts';
@@ -13,34 +10,10 @@ import { chainIds } from '../chain-id.ts';
 import type { PushPayload } from '../model.ts';
 import { type Deployment, PlatformStore, type StoreLocation } from './platform-store.ts';
 import { advisory, appImage, BASE, bookworm, deb, digestOf, layer, metadata, npm, range, RUNTIME } from '../../../test/support/platform-fixtures.ts';
+import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sextant-platform-'));
-const schemaBase = `sextant_platform_${process.pid}_${Date.now().toString(36)}`;
-const databaseUrl = process.env.DATABASE_URL;
-const schemas: string[] = [];
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl && schemas.length > 0) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
-  }
-});
-
-let fresh = 0;
-const backends: [string, () => StoreLocation][] = [['SQLite', () => ({ url: join(dir, `platform-${++fresh}.sqlite`) })]];
-if (databaseUrl) {
-  backends.push([
-    'PostgreSQL',
-    () => {
-      const schema = `${schemaBase}_${++fresh}`;
-      schemas.push(schema);
-      return { url: databaseUrl, schema };
-    },
-  ]);
-} else process.stderr.write('PostgreSQL platform store tests not run: DATABASE_URL is not set (.ci/run sets it)\n');
+const { backends, dir, cleanup } = testStoreLocations('sextant_platform', { skipped: 'platform store' });
+afterAll(cleanup);
 
 const ADVISORIES = [
   advisory('DSA-5532-1', ['CVE-2023-5363'], [range('Debian:12', 'openssl', '3.0.11-1~deb12u2')], 'high'),

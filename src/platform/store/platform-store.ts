@@ -2,14 +2,14 @@
 // referenced), their findings and finding history, environments, and the public base-image catalog, in SQLite or
 // PostgreSQL through one Kysely code path and one set of migrations.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { OsRelease, ImageMetadata } from '../../core/model.ts';
 import type { Package } from '../../core/package.ts';
 import type { Relationship, Sbom } from '../../core/sbom.ts';
 import type { SecretFinding } from '../../core/secret.ts';
 import { SextantError, isSextantError } from '../../core/errors.ts';
 import { lookupName } from '../../advisory/names.ts';
-import { nodeSqliteDialect } from '../../advisory/store/node-sqlite-dialect.ts';
+import { openDatabase, type StoreLocation } from '../../advisory/store/open-database.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { chainIds as chainIdsOf } from '../chain-id.ts';
 import type { BaseCandidate, ImageSummary, Org, Principal, PushPayload, TokenInfo, TokenScope } from '../model.ts';
@@ -27,13 +27,7 @@ import { type WebhookDeliveryInfo, type WebhookEventType, type WebhookInfo, type
 
 export type { Deployment, EnvironmentEvent, FindingChanges, FindingEvent, JobRecord, WebhookDeliveryInfo, WebhookEventType, WebhookInfo };
 
-/** Where a store lives: a SQLite file path, or a `postgres://` URL (with an optional schema to keep to). */
-export interface StoreLocation {
-  /** SQLite file path, `:memory:`, or `postgres://…` / `postgresql://…`. */
-  url: string;
-  /** PostgreSQL only: the schema to create and use (tests use a fresh one per run). */
-  schema?: string;
-}
+export type { StoreLocation } from '../../advisory/store/open-database.ts';
 
 /** Everything stored about one image of an org. */
 export interface StoredImage {
@@ -74,36 +68,8 @@ export class PlatformStore {
 
   /** Open (creating and migrating as needed) the store at `location`. Throws SextantError STORE on failure. */
   static async open(location: StoreLocation): Promise<PlatformStore> {
-    const postgres = /^postgres(ql)?:\/\//.test(location.url);
-    let db: Kysely<PlatformDatabase> | undefined;
-    try {
-      if (postgres) {
-        const { default: pg } = await import('pg');
-        if (location.schema) {
-          const admin = new pg.Client({ connectionString: location.url });
-          await admin.connect();
-          try {
-            await admin.query(`CREATE SCHEMA IF NOT EXISTS "${location.schema.replace(/"/g, '""')}"`);
-          } finally {
-            await admin.end();
-          }
-        }
-        const pool = new pg.Pool({
-          connectionString: location.url,
-          max: 8,
-          ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
-        });
-        db = new Kysely<PlatformDatabase>({ dialect: new PostgresDialect({ pool }) });
-      } else {
-        db = new Kysely<PlatformDatabase>({ dialect: nodeSqliteDialect(location.url) });
-      }
-      await migratePlatform(db as Kysely<unknown>, postgres ? 'postgres' : 'sqlite');
-    } catch (err) {
-      await db?.destroy().catch(() => undefined);
-      const where = postgres ? location.url.replace(/\/\/[^@/]*@/, '//') : location.url;
-      throw new SextantError('STORE', `cannot open the platform store at ${where}: ${(err as Error).message}`, { cause: err });
-    }
-    return new PlatformStore(db, postgres ? 'postgres' : 'sqlite');
+    const { db, dialect } = await openDatabase<PlatformDatabase>(location, 'platform store', 8, migratePlatform);
+    return new PlatformStore(db, dialect);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,48 @@
+// Opening a Kysely database where Sextant keeps its stores: a SQLite file (through node:sqlite) or a PostgreSQL
+// URL, optionally kept to one schema (created when missing), then migrated. The advisory and platform stores share it.
+import { Kysely, PostgresDialect } from 'kysely';
+import { SextantError } from '../../core/errors.ts';
+import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
+
+/** Where a store lives: a SQLite file path, or a `postgres://` URL (with an optional schema to keep to). */
+export interface StoreLocation {
+  /** SQLite file path, `:memory:`, or `postgres://…` / `postgresql://…`. */
+  url: string;
+  /** PostgreSQL only: the schema to create and use (tests use a fresh one per run). */
+  schema?: string;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Open the database at `location` and run `migrate` on it. `what` names the store in the one-line error (SextantError
+ * STORE, credentials left out of the URL); `poolSize` bounds PostgreSQL connections.
+ */
+export async function openDatabase<DB>(location: StoreLocation, what: string, poolSize: number, migrate: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>): Promise<{ db: Kysely<DB>; dialect: Dialect }> {
+  const dialect: Dialect = /^postgres(ql)?:\/\//.test(location.url) ? 'postgres' : 'sqlite';
+  let db: Kysely<DB> | undefined;
+  try {
+    if (dialect === 'postgres') {
+      const { default: pg } = await import('pg');
+      if (location.schema) {
+        const admin = new pg.Client({ connectionString: location.url });
+        await admin.connect();
+        try {
+          await admin.query(`CREATE SCHEMA IF NOT EXISTS "${location.schema.replace(/"/g, '""')}"`);
+        } finally {
+          await admin.end();
+        }
+      }
+      const pool = new pg.Pool({ connectionString: location.url, max: poolSize, ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}) });
+      db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    } else {
+      db = new Kysely<DB>({ dialect: nodeSqliteDialect(location.url) });
+    }
+    await migrate(db as Kysely<unknown>, dialect);
+  } catch (err) {
+    await db?.destroy().catch(() => undefined);
+    const where = dialect === 'postgres' ? location.url.replace(/\/\/[^@/]*@/, '//') : location.url;
+    throw new SextantError('STORE', `cannot open the ${what} at ${where}: ${(err as Error).message}`, { cause: err });
+  }
+  return { db, dialect };
+}
