@@ -2,9 +2,10 @@
 import { inspectBench } from './inspect.ts';
 import { matchBench } from './match.ts';
 import { sbomBench } from './sbom.ts';
+import { serverBench } from './server.ts';
 import { secretsBench } from './secrets.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { inspect: inspectBench, match: matchBench, sbom: sbomBench, secrets: secretsBench };
+const benches: Record<string, (args: string[]) => Promise<void>> = { inspect: inspectBench, match: matchBench, sbom: sbomBench, secrets: secretsBench, server: serverBench };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = name ? benches[name] : undefined;

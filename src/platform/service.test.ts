@@ -1,15 +1,12 @@
 // The platform service over real stores (SQLite always, PostgreSQL when DATABASE_URL is set): a push is matched,
 // based and stored; a local analysis answers the same findings from purls alone and stores nothing; an advisory
 // sync re-evaluates exactly the stored images holding the packages it changed, recording what appeared.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdvisoryStore } from '../advisory/store/advisory-store.ts';
 import { FeedServer } from '../../test/support/feed-server.ts';
 import { advisory, appImage, BASE, metadata, range, RUNTIME } from '../../test/support/platform-fixtures.ts';
+import { testStoreLocations } from '../../test/support/pg-schemas.ts';
 import { assembleSbom } from '../sbom/assemble.ts';
 import { distroOf } from './distro-of.ts';
 import { localAnalysisPayload, withSbomPurls } from './local-payload.ts';
@@ -17,28 +14,8 @@ import type { Principal } from './model.ts';
 import { createPlatformService } from './service.ts';
 import { PlatformStore, type StoreLocation } from './store/platform-store.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sextant-service-'));
-const databaseUrl = process.env.DATABASE_URL;
-const schemas: string[] = [];
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl && schemas.length) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
-  }
-});
-
-let fresh = 0;
-const backends: [string, () => StoreLocation][] = [['SQLite', () => ({ url: join(dir, `db-${++fresh}.sqlite`) })]];
-if (databaseUrl) {
-  backends.push(['PostgreSQL', () => {
-    const schema = `sextant_service_${process.pid}_${Date.now().toString(36)}_${++fresh}`;
-    schemas.push(schema);
-    return { url: databaseUrl, schema };
-  }]);
-}
+const { backends, dir, cleanup } = testStoreLocations('sextant_service');
+afterAll(cleanup);
 
 /** Both stores on one database, as the server opens them, with an org and a push token. */
 async function open(location: StoreLocation) {

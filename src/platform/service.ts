@@ -7,6 +7,7 @@ import { updateDatabase, type SourceUpdate } from '../advisory/updater.ts';
 import { withExploitData } from '../match/exploits.ts';
 import { matchPackages, type Finding } from '../match/matcher.ts';
 import { packageFromPurl } from '../sbom/import/package-from-purl.ts';
+import { advisoryLookupCache } from './advisory-cache.ts';
 import { baseMatch, pickBase } from './base-image.ts';
 import { chainIds } from './chain-id.ts';
 import type { AnalysisAnswer, BaseMatch, LocalAnalysisPayload, Principal, PushPayload } from './model.ts';
@@ -45,10 +46,11 @@ export interface ServiceOptions {
 export function createPlatformService(options: ServiceOptions): PlatformService {
   const { store, advisories } = options;
   const database = databaseDigest(advisories);
+  const lookups = advisoryLookupCache(advisories);
 
   async function findingsFor(packages: readonly Package[], distro: OsRelease | null): Promise<{ findings: Finding[]; database: string }> {
     const digest = await database.current();
-    const { findings } = await matchPackages(packages, distro, advisories, digest);
+    const { findings } = await matchPackages(packages, distro, lookups.forDatabase(digest), digest);
     return { findings: await withExploitData(findings, advisories), database: digest };
   }
 

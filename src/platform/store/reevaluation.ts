@@ -174,10 +174,16 @@ export async function replacePackageFindings(
       }
       if (changed) changes.changedImages++;
     }
-    // New findings go after each image's last one.
+    // New findings go after each image's last one (looked up image by image: one index probe each).
     const gaining = [...new Set(added.map((a) => a.image.imageId))];
-    const maxPositions = gaining.length ? await tx.selectFrom('finding').select(['image_id', (eb) => eb.fn.max('position').as('max')]).where('image_id', 'in', gaining).groupBy('image_id').execute() : [];
-    const nextPosition = new Map(maxPositions.map((r) => [r.image_id, Number(r.max) + 1]));
+    const lastPositions = gaining.length
+      ? await tx
+          .selectFrom('image')
+          .select((eb) => ['image.id', eb.selectFrom('finding').select((f) => f.fn.max('finding.position').as('last')).whereRef('finding.image_id', '=', 'image.id').as('last')])
+          .where('image.id', 'in', gaining)
+          .execute()
+      : [];
+    const nextPosition = new Map(lastPositions.map((r) => [Number(r.id), r.last === null ? 0 : Number(r.last) + 1]));
     for (const { image, finding, packageId, data } of added) {
       const position = nextPosition.get(image.imageId) ?? 0;
       nextPosition.set(image.imageId, position + 1);
