@@ -27,7 +27,6 @@ import { AdvisoryStore } from '../src/advisory/store/advisory-store.ts';
 import { parseOsvRecord } from '../src/advisory/feeds/osv/parse-osv.ts';
 import type { Sbom } from '../src/core/sbom.ts';
 import type { Finding } from '../src/match/matcher.ts';
-import { workerSchemaFor } from '../src/platform/jobs/postgres-queue.ts';
 import { localAnalysisPayload, withSbomPurls } from '../src/platform/local-payload.ts';
 import { reevaluatePackages } from '../src/platform/reevaluate.ts';
 import { PlatformStore, type StoreLocation } from '../src/platform/store/platform-store.ts';
@@ -288,7 +287,7 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    for (const name of [schema, workerSchemaFor(schema)]) await admin.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await admin.end();
   }

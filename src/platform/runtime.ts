@@ -9,7 +9,6 @@ import { sextantHome } from '../core/home.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import type { JobHandler, JobKind, JobQueue } from './jobs/job-queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
-import { workerSchemaFor } from './jobs/postgres-queue.ts';
 import { createPlatformService, type PlatformService } from './service.ts';
 import { PlatformStore } from './store/platform-store.ts';
 import { createWebhooks, type Webhooks } from './webhooks.ts';
@@ -73,7 +72,7 @@ export async function openPlatformRuntime(options: RuntimeOptions): Promise<Plat
   try {
     advisories = await AdvisoryStore.open(location);
     const queue = await openJobQueue(store, {
-      ...(options.database ? { connectionString: options.database, workerSchema: workerSchemaFor(options.databaseSchema) } : {}),
+      ...(options.database ? { connectionString: options.database } : {}),
       ...options.jobs,
       log,
     });

@@ -9,7 +9,7 @@ import { isSextantError } from '../core/errors.ts';
 import { FeedServer } from '../../test/support/feed-server.ts';
 import { testSchemas } from '../../test/support/pg-schemas.ts';
 import { scheduleAdvisorySyncs } from './jobs/advisory-schedule.ts';
-import { PostgresJobQueue, workerSchemaFor } from './jobs/postgres-queue.ts';
+import { PostgresJobQueue } from './jobs/postgres-queue.ts';
 import { readJob, type JobRecord } from './store/jobs.ts';
 import { PlatformStore } from './store/platform-store.ts';
 import { startWorker } from './worker.ts';
@@ -40,7 +40,7 @@ describe('sextant worker', () => {
     feed.put('/npm/all.zip', zipSync({ 'GHSA-35jh-r3h4-6jhm.json': Buffer.from(JSON.stringify(record)) }));
     // A server's side: the store and the queue, adding jobs without running them.
     const store = await PlatformStore.open({ url: databaseUrl as string, schema });
-    const queue = await PostgresJobQueue.open(store, { connectionString: databaseUrl as string, schema: workerSchemaFor(schema), log: () => undefined });
+    const queue = await PostgresJobQueue.open(store, { connectionString: databaseUrl as string, log: () => undefined });
     const worker = await startWorker({ database: databaseUrl, databaseSchema: schema, version: 't', advisorySource: feed.url, kevUrl: null, epssUrl: null, jobs: { pollInterval: 100 }, log: () => undefined });
     try {
       // Two servers with the same interval: the slot's job is queued once.

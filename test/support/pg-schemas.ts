@@ -1,18 +1,17 @@
 // The databases tests run on: fresh PostgreSQL schemas when DATABASE_URL is set (names no other test run uses, all
-// dropped after the file's tests with graphile-worker's schema beside each), and SQLite files in a temporary directory.
+// dropped after the file's tests), and SQLite files in a temporary directory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StoreLocation } from '../../src/advisory/store/advisory-store.ts';
-import { workerSchemaFor } from '../../src/platform/jobs/postgres-queue.ts';
 
 export interface TestSchemas {
   /** DATABASE_URL; undefined when the PostgreSQL tests do not run. */
   readonly databaseUrl: string | undefined;
   /** A new schema name, `<prefix>_<pid>_<time>_<n>`, remembered for `dropAll`. */
   fresh(): string;
-  /** Drop every schema `fresh` named and graphile-worker's schema beside it, where they exist (after the tests). */
+  /** Drop every schema `fresh` named, where it exists (after the tests). */
   dropAll(): Promise<void>;
 }
 
@@ -39,7 +38,6 @@ export function testSchemas(prefix: string, skipped?: string): TestSchemas {
       try {
         for (const schema of named.splice(0)) {
           await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await client.query(`DROP SCHEMA IF EXISTS "${workerSchemaFor(schema)}" CASCADE`);
         }
       } finally {
         await client.end();

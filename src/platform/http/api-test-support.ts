@@ -9,7 +9,6 @@ import { sampleSbom } from '../../sbom/formats/testdata/sample-sbom.ts';
 import { type TestStoreLocations, testStoreLocations } from '../../../test/support/pg-schemas.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { openJobQueue } from '../jobs/open-queue.ts';
-import { workerSchemaFor } from '../jobs/postgres-queue.ts';
 import type { PushPayload, TokenScope } from '../model.ts';
 import { createPlatformService } from '../service.ts';
 import { PlatformStore, type StoreLocation } from '../store/platform-store.ts';
@@ -46,7 +45,7 @@ export async function openTestApi(location: StoreLocation, options: Partial<Pick
   const store = await PlatformStore.open(location);
   const advisories = await AdvisoryStore.open(location);
   const service = createPlatformService({ store, advisories });
-  const jobs = await openJobQueue(store, { connectionString: location.url, workerSchema: workerSchemaFor(location.schema) });
+  const jobs = await openJobQueue(store, { connectionString: location.url });
   const app = buildApp({ store, service, jobs, version: '0.0.0-test', ...options });
   await app.ready();
   return {

@@ -7,7 +7,7 @@ import { SqliteJobQueue } from './sqlite-queue.ts';
 export interface JobQueueOptions {
   /** PostgreSQL: the database URL graphile-worker connects to (the store's). */
   connectionString?: string;
-  /** PostgreSQL: graphile-worker's schema (default `graphile_worker`; see workerSchemaFor). */
+  /** PostgreSQL: graphile-worker's schema (default `graphile_worker`, shared by installations in the database). */
   workerSchema?: string;
   /** Jobs run at once in this process (default 2). */
   concurrency?: number;

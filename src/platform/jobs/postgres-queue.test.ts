@@ -6,7 +6,7 @@ import { testSchemas } from '../../../test/support/pg-schemas.ts';
 import { readJob, type JobRecord } from '../store/jobs.ts';
 import { PlatformStore } from '../store/platform-store.ts';
 import { PermanentJobError } from './job-queue.ts';
-import { PostgresJobQueue, workerSchemaFor } from './postgres-queue.ts';
+import { PostgresJobQueue } from './postgres-queue.ts';
 
 const schemas = testSchemas('sextant_pgqueue', 'job queue');
 const { databaseUrl } = schemas;
@@ -17,7 +17,7 @@ afterAll(() => schemas.dropAll());
 /** A store and its queue, as one process opens them. */
 async function openProcess(): Promise<{ store: PlatformStore; queue: PostgresJobQueue; close(): Promise<void> }> {
   const store = await PlatformStore.open({ url: databaseUrl as string, schema });
-  const queue = await PostgresJobQueue.open(store, { connectionString: databaseUrl as string, schema: workerSchemaFor(schema), pollInterval: 100, concurrency: 3, log: () => undefined });
+  const queue = await PostgresJobQueue.open(store, { connectionString: databaseUrl as string, pollInterval: 100, concurrency: 3, log: () => undefined });
   return {
     store,
     queue,

@@ -14,7 +14,7 @@ export const DEFAULT_WORKER_SCHEMA = 'graphile_worker';
 export interface PostgresQueueOptions {
   /** The `postgres://` URL (graphile-worker opens its own small pool and a LISTEN connection). */
   connectionString: string;
-  /** graphile-worker's schema (default DEFAULT_WORKER_SCHEMA); created and migrated when missing. */
+  /** graphile-worker's schema (default DEFAULT_WORKER_SCHEMA, shared by installations in one database); created and migrated when missing. */
   schema?: string;
   /** Jobs run at once in this process (default 2). */
   concurrency?: number;
@@ -24,10 +24,6 @@ export interface PostgresQueueOptions {
   log?: (line: string) => void;
 }
 
-/** The graphile-worker schema that goes with a platform kept in PostgreSQL schema `platformSchema` (if any). */
-export function workerSchemaFor(platformSchema: string | undefined): string {
-  return platformSchema ? `${platformSchema}_graphile_worker` : DEFAULT_WORKER_SCHEMA;
-}
 
 type GraphileModule = typeof import('graphile-worker');
 
@@ -37,6 +33,12 @@ export class PostgresJobQueue implements JobQueue {
   private readonly store: PlatformStore;
   private readonly options: PostgresQueueOptions;
   private readonly schema: string;
+  /**
+   * Prefix of this installation's task names: the platform's PostgreSQL schema and `:` when it is not `public`.
+   * Installations sharing a database share one graphile-worker schema (a second one would broadcast its migrations,
+   * which graphile-worker answers by shutting every worker in the database down) and run only their own tasks.
+   */
+  private taskPrefix = '';
   private readonly graphile: GraphileModule;
   private runner: Runner | null = null;
 
@@ -52,6 +54,8 @@ export class PostgresJobQueue implements JobQueue {
     if (store.dialect !== 'postgres') throw new SextantError('USAGE', 'the PostgreSQL job queue needs a PostgreSQL platform store');
     const graphile = await import('graphile-worker');
     const queue = new PostgresJobQueue(store, options, graphile);
+    const platformSchema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema ?? 'public';
+    queue.taskPrefix = platformSchema === 'public' ? '' : `${platformSchema}:`;
     try {
       await graphile.runMigrations(queue.runnerOptions());
     } catch (err) {
@@ -68,7 +72,7 @@ export class PostgresJobQueue implements JobQueue {
     return (options.within ?? this.store).atomically(async ({ db }) => {
       const { id, added } = await insertJob(db, { orgId: options.orgId ?? null, kind, payload, maxAttempts, runAt, jobKey: options.jobKey ?? null });
       if (added) {
-        await sql`select ${sql.id(this.schema, 'add_job')}(identifier => ${kind}::text, payload => ${JSON.stringify({ id })}::json, run_at => ${runAt}::timestamptz, max_attempts => ${maxAttempts}::int)`.execute(db);
+        await sql`select ${sql.id(this.schema, 'add_job')}(identifier => ${this.taskPrefix + kind}::text, payload => ${JSON.stringify({ id })}::json, run_at => ${runAt}::timestamptz, max_attempts => ${maxAttempts}::int)`.execute(db);
       }
       return id;
     });
@@ -77,7 +81,7 @@ export class PostgresJobQueue implements JobQueue {
   async start(handlers: JobHandlers): Promise<void> {
     if (this.runner) throw new Error('the job queue is already started');
     const taskList: TaskList = {};
-    for (const [kind, handler] of Object.entries(handlers)) if (handler) taskList[kind] = this.task(kind, handler);
+    for (const [kind, handler] of Object.entries(handlers)) if (handler) taskList[this.taskPrefix + kind] = this.task(kind, handler);
     this.runner = await this.graphile.run({ ...this.runnerOptions(), concurrency: this.options.concurrency ?? 2, noHandleSignals: true, taskList });
   }
 
