@@ -235,6 +235,13 @@ const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> =
         await db.schema.createIndex('webhook_delivery_webhook').on('webhook_delivery').columns(['webhook_id', 'created_at']).execute();
       },
     },
+    // Re-evaluation reads and replaces the findings of a few packages on many images: by package first, so the
+    // plan does not hang on fresh statistics (without them PostgreSQL scanned the whole table).
+    '003-finding-by-package': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('finding_package').on('finding').columns(['package_id', 'image_id']).execute();
+      },
+    },
   };
 };
 
