@@ -4,24 +4,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdvisoryStore } from '../advisory/store/advisory-store.ts';
 import type { Advisory } from '../core/advisory.ts';
-import { advisory, BASE, layer, metadata, npm, range, RUNTIME } from '../../test/support/platform-fixtures.ts';
+import { advisory, BASE, layer, metadata, npm, range, openPlatformStores, RUNTIME } from '../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../test/support/pg-schemas.ts';
 import { assembleSbom } from '../sbom/assemble.ts';
-import type { Principal, PushPayload } from './model.ts';
+import type { PushPayload } from './model.ts';
 import { reevaluatePackages } from './reevaluate.ts';
 import { createPlatformService } from './service.ts';
-import { PlatformStore, type StoreLocation } from './store/platform-store.ts';
+import type { StoreLocation } from './store/platform-store.ts';
 
 const { backends, cleanup } = testStoreLocations('sextant_reevaluate');
 afterAll(cleanup);
 
 async function open(location: StoreLocation) {
-  const store = await PlatformStore.open(location);
-  const advisories = await AdvisoryStore.open(location);
-  const org = await store.createOrg('acme');
-  const principal: Principal = { orgId: org.id, tokenId: 't', scopes: ['push'] };
-  const service = createPlatformService({ store, advisories });
-  return { store, advisories, principal, service, close: async () => (await store.close(), await advisories.close()) };
+  const stores = await openPlatformStores(location);
+  return { ...stores, service: createPlatformService({ store: stores.store, advisories: stores.advisories }) };
 }
 
 /** An image of npm packages (name, version, what it depends on) in one app layer. */

@@ -3,28 +3,18 @@
 // sync re-evaluates exactly the stored images holding the packages it changed, recording what appeared.
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AdvisoryStore } from '../advisory/store/advisory-store.ts';
 import { FeedServer } from '../../test/support/feed-server.ts';
-import { advisory, appImage, BASE, metadata, range, RUNTIME } from '../../test/support/platform-fixtures.ts';
+import { advisory, appImage, BASE, metadata, range, openPlatformStores, RUNTIME } from '../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../test/support/pg-schemas.ts';
 import { assembleSbom } from '../sbom/assemble.ts';
 import { distroOf } from './distro-of.ts';
 import { localAnalysisPayload, withSbomPurls } from './local-payload.ts';
-import type { Principal } from './model.ts';
 import { createPlatformService } from './service.ts';
-import { PlatformStore, type StoreLocation } from './store/platform-store.ts';
 
 const { backends, dir, cleanup } = testStoreLocations('sextant_service');
 afterAll(cleanup);
 
-/** Both stores on one database, as the server opens them, with an org and a push token. */
-async function open(location: StoreLocation) {
-  const store = await PlatformStore.open(location);
-  const advisories = await AdvisoryStore.open(location);
-  const org = await store.createOrg('acme');
-  const principal: Principal = { orgId: org.id, tokenId: 't', scopes: ['push'] };
-  return { store, advisories, principal, close: async () => (await store.close(), await advisories.close()) };
-}
+const open = openPlatformStores;
 
 const osvRecord = (id: string, alias: string, name: string, fixed: string) => ({ id, aliases: [alias], modified: '2025-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }] });
 

@@ -5,7 +5,9 @@ import type { Advisory, AffectedPackage } from '../../src/core/advisory.ts';
 import type { ImageMetadata, LayerInfo, OsRelease } from '../../src/core/model.ts';
 import type { Package } from '../../src/core/package.ts';
 import type { SecretFinding } from '../../src/core/secret.ts';
-import type { PushPayload } from '../../src/platform/model.ts';
+import { AdvisoryStore } from '../../src/advisory/store/advisory-store.ts';
+import type { Principal, PushPayload } from '../../src/platform/model.ts';
+import { PlatformStore, type StoreLocation } from '../../src/platform/store/platform-store.ts';
 import { assembleSbom } from '../../src/sbom/assemble.ts';
 
 export const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -121,3 +123,12 @@ export function advisory(id: string, aliases: string[], affected: AffectedPackag
 }
 
 export const range = (ecosystem: string, name: string, fixed: string): AffectedPackage => ({ ecosystem, name, purl: null, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }], versions: [], severity: null });
+
+/** Both stores on one database, as the server opens them, with an org and a push principal. */
+export async function openPlatformStores(location: StoreLocation) {
+  const store = await PlatformStore.open(location);
+  const advisories = await AdvisoryStore.open(location);
+  const org = await store.createOrg('acme');
+  const principal: Principal = { orgId: org.id, tokenId: 't', scopes: ['push'] };
+  return { store, advisories, principal, close: async () => (await store.close(), await advisories.close()) };
+}

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Advisory, AdvisoryHead, AffectedPackage } from '../../core/advisory.ts';
 import { lookupName } from '../names.ts';
+import type { AdvisoryTable, AffectedTable, AliasTable } from './schema.ts';
 
 /** The ecosystem string split into its base (`Debian`) and release suffix (`12`); Maven's URL suffix is a release too. */
 export function splitEcosystem(ecosystem: string): { base: string; release: string } {
@@ -14,20 +15,9 @@ export function splitEcosystem(ecosystem: string): { base: string; release: stri
 
 /** The rows of one advisory. */
 export interface AdvisoryRows {
-  advisory: {
-    id: string;
-    modified: string;
-    published: string | null;
-    withdrawn: string | null;
-    severity_rating: string | null;
-    severity_score: number | null;
-    source: string;
-    digest: string;
-    head: string;
-    body: Uint8Array;
-  };
-  aliases: { alias: string; advisory_id: string }[];
-  affected: { advisory_id: string; ecosystem: string; ecosystem_release: string; name: string; ordinal: number; data: string }[];
+  advisory: AdvisoryTable;
+  aliases: AliasTable[];
+  affected: AffectedTable[];
 }
 
 /** The long parts of an advisory, kept deflated. */

@@ -86,7 +86,7 @@ const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> =
           const rows = advisoryRows(JSON.parse(row.record) as Advisory, row.source);
           await tx.updateTable('advisory').set({ head: rows.advisory.head, body: rows.advisory.body, digest: rows.advisory.digest }).where('id', '=', row.id).execute();
           await tx.deleteFrom('affected').where('advisory_id', '=', row.id).execute();
-          if (rows.affected.length) await tx.insertInto('affected').values(rows.affected).execute();
+          if (rows.affected.length) await tx.insertInto('affected').values(rows.affected.map((r) => ({ ...r }))).execute();
         }
         if (page.length < MIGRATION_PAGE) break;
         after = (page[page.length - 1] as { id: string }).id;
