@@ -1,6 +1,6 @@
 // Re-evaluation over real stores (SQLite always, PostgreSQL when DATABASE_URL is set): a purl stored as several
-// packages gets its findings on every image holding any of them, and only findings whose content changed are
-// rewritten (in place, keeping position and first-seen time).
+// packages gets its findings on every image holding any of them, a package's findings are rewritten only when they
+// changed (keeping first-seen times), and an image records a finding once however many of its packages carry it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdvisoryStore } from '../advisory/store/advisory-store.ts';
 import type { Advisory } from '../core/advisory.ts';
@@ -55,7 +55,7 @@ describe.each(backends)('reevaluatePackages on %s', (_name, location) => {
     }
   });
 
-  it('rewrites only the findings whose content changed, in place, and leaves the others as stored', async () => {
+  it('rewrites a package\'s findings only when they changed, keeping when each was first seen', async () => {
     const { store, advisories, principal, service, close } = await open(location());
     try {
       const lodash = advisory('GHSA-35jh-r3h4-6jhm', ['CVE-2021-23337'], [range('npm', 'lodash', '4.17.21')], 'critical');
@@ -64,35 +64,50 @@ describe.each(backends)('reevaluatePackages on %s', (_name, location) => {
       const payload = image('shop', [['lodash', '4.17.15', []], ['qs', '6.5.2', []]]);
       await service.push(principal, payload);
       const digest = payload.sbom.image.digest as string;
-      const stored = () => store.db.selectFrom('finding').innerJoin('image', 'image.id', 'finding.image_id').select(['finding.display_id', 'finding.position', 'finding.first_seen', 'finding.data']).where('image.digest', '=', digest).orderBy('finding.position').execute();
+      const stored = async () =>
+        (await store.db.selectFrom('package_finding').innerJoin('package', 'package.id', 'package_finding.package_id').select(['package.name', 'package_finding.display_id', 'package_finding.position', 'package_finding.first_seen', 'package_finding.data']).orderBy('package.name').orderBy('package_finding.position').execute()).map((r) => ({ ...r, position: Number(r.position) }));
       const before = await stored();
-      expect(before.map((r) => `${r.position} ${r.display_id}`)).toEqual(['0 CVE-2021-23337', '1 CVE-2022-24999']);
+      expect(before.map((r) => `${r.name} ${r.position} ${r.display_id}`)).toEqual(['lodash 0 CVE-2021-23337', 'qs 0 CVE-2022-24999']);
       expect(before[0]?.data).toContain(first.digest);
 
-      // qs's fix moves on; lodash gains an advisory that does not reach its version and one that does. Both are
-      // re-evaluated against a new database.
-      const second = await update(
-        advisories,
-        [
-          { ...qs, modified: '2024-05-01T00:00:00Z', affected: [range('npm', 'qs', '6.5.4')] },
-          advisory('GHSA-old0-0000-0000', ['CVE-2019-10744'], [range('npm', 'lodash', '4.17.12')], 'high'),
-          advisory('GHSA-new0-0000-0000', ['CVE-2020-8203'], [range('npm', 'lodash', '4.17.19')], 'high'),
-        ],
-        2,
-      );
+      // qs's fix moves on; lodash gains an advisory that does not reach its version. Both are re-evaluated against
+      // a new database: lodash's findings are the same but for the database they cite, so they stay as stored.
+      const second = await update(advisories, [{ ...qs, modified: '2024-05-01T00:00:00Z', affected: [range('npm', 'qs', '6.5.4')] }, advisory('GHSA-old0-0000-0000', ['CVE-2019-10744'], [range('npm', 'lodash', '4.17.12')], 'high')], 2);
       expect([...second.changed].sort()).toEqual(['npm\nlodash', 'npm\nqs']);
-      expect(await reevaluatePackages(store, advisories, second.changed, second.digest, 'test', '2030-01-01T00:00:00.000Z')).toEqual({ images: 1, appeared: 1, disappeared: 0 });
+      expect(await reevaluatePackages(store, advisories, second.changed, second.digest, 'test', '2030-01-01T00:00:00.000Z')).toEqual({ images: 1, appeared: 0, disappeared: 0 });
+      const middle = await stored();
+      expect(middle[0]).toEqual(before[0]);
+      expect(middle[1]).toMatchObject({ display_id: 'CVE-2022-24999', position: 0, first_seen: before[1]?.first_seen });
+      expect(middle[1]?.data).toContain(second.digest);
 
+      // One that does reach it: lodash's list is rewritten, its first finding first seen when it was.
+      const third = await update(advisories, [advisory('GHSA-new0-0000-0000', ['CVE-2020-8203'], [range('npm', 'lodash', '4.17.19')], 'high')], 3);
+      expect(await reevaluatePackages(store, advisories, third.changed, third.digest, 'test', '2031-01-01T00:00:00.000Z')).toEqual({ images: 1, appeared: 1, disappeared: 0 });
       const after = await stored();
-      // lodash's first finding is the same but for the database it cites: untouched.
-      expect(after[0]).toEqual(before[0]);
-      // qs's is rewritten where it was, first seen when it was.
-      expect(after[1]).toMatchObject({ display_id: 'CVE-2022-24999', position: 1, first_seen: before[1]?.first_seen });
-      expect(after[1]?.data).toContain(second.digest);
-      // The new one goes last.
-      expect(after[2]).toMatchObject({ display_id: 'CVE-2020-8203', position: 2, first_seen: '2030-01-01T00:00:00.000Z' });
-      expect((await store.getFindings(principal.orgId, digest))?.map((f) => `${f.id} ${f.fixedIn.join()}`)).toEqual(['CVE-2021-23337 4.17.21', 'CVE-2022-24999 6.5.4', 'CVE-2020-8203 4.17.19']);
+      expect(after.map((r) => `${r.name} ${r.position} ${r.display_id} ${r.first_seen}`)).toEqual(['lodash 0 CVE-2020-8203 2031-01-01T00:00:00.000Z', `lodash 1 CVE-2021-23337 ${before[0]?.first_seen}`, `qs 0 CVE-2022-24999 ${before[1]?.first_seen}`]);
+      expect((await store.getFindings(principal.orgId, digest))?.map((f) => `${f.id} ${f.fixedIn.join()}`)).toEqual(['CVE-2020-8203 4.17.19', 'CVE-2021-23337 4.17.21', 'CVE-2022-24999 6.5.4']);
       expect((await store.findingEvents(principal.orgId, { digest })).map((e) => `${e.kind} ${e.id} ${e.cause}`)).toEqual(['appeared CVE-2021-23337 push', 'appeared CVE-2022-24999 push', 'appeared CVE-2020-8203 test']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('records a finding on an image once, however many of its packages with that purl gain or lose it', async () => {
+    const { store, advisories, principal, service, close } = await open(location());
+    try {
+      // One image holding lodash twice, as two package rows (different dependencies), and one holding one of them.
+      const both = image('both', [['lodash', '4.17.15', []], ['lodash', '4.17.15', ['underscore']]]);
+      const one = image('one', [['lodash', '4.17.15', []]]);
+      for (const payload of [both, one]) await service.push(principal, payload);
+      const added = await update(advisories, [advisory('GHSA-35jh-r3h4-6jhm', ['CVE-2021-23337'], [range('npm', 'lodash', '4.17.21')], 'critical')], 1);
+      expect(await reevaluatePackages(store, advisories, added.changed, added.digest, 'added')).toEqual({ images: 2, appeared: 2, disappeared: 0 });
+      const withdrawn = await update(advisories, [{ ...advisory('GHSA-35jh-r3h4-6jhm', ['CVE-2021-23337'], [range('npm', 'lodash', '4.17.21')], 'critical'), modified: '2025-01-01T00:00:00Z', withdrawn: '2025-01-01T00:00:00Z' }], 2);
+      expect(await reevaluatePackages(store, advisories, withdrawn.changed, withdrawn.digest, 'withdrawn')).toEqual({ images: 2, appeared: 0, disappeared: 2 });
+      for (const payload of [both, one]) {
+        const digest = payload.sbom.image.digest as string;
+        expect((await store.findingEvents(principal.orgId, { digest })).map((e) => `${e.kind} ${e.id} ${e.purl} ${e.cause}`)).toEqual(['appeared CVE-2021-23337 pkg:npm/lodash@4.17.15 added', 'disappeared CVE-2021-23337 pkg:npm/lodash@4.17.15 withdrawn']);
+        expect(await store.getFindings(principal.orgId, digest)).toEqual([]);
+      }
     } finally {
       await close();
     }

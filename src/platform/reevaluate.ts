@@ -1,8 +1,7 @@
 // Continuous re-evaluation: when advisories change, only the stored packages the changed advisories name (through
-// their OSV coordinates) are matched again, once per distinct package however many images hold it, and the
-// findings of those packages are replaced on every image holding them, with the differences recorded as events.
+// their OSV coordinates) are matched again, once per distinct package however many images hold it; their stored
+// findings are replaced, and the differences are recorded as events on every image holding them.
 import type { AdvisoryStore } from '../advisory/store/advisory-store.ts';
-import { withExploitData } from '../match/exploits.ts';
 import { matchPackages, type Finding } from '../match/matcher.ts';
 import { distroOf } from './distro-of.ts';
 import { imagesHolding, packagesForKeys, replacePackageFindings, type StoredPackage } from './store/reevaluation.ts';
@@ -20,8 +19,9 @@ export interface Reevaluation {
 
 /**
  * Re-evaluate the stored packages named by `changed` (`affectedKey`s the advisory update collected) against
- * `advisories` (whose digest is `database`), on every image of every org holding them. `cause` is recorded with
- * each event. Packages are processed in chunks, each in one transaction.
+ * `advisories` (whose digest is `database`): their stored findings are replaced, and every image of every org
+ * holding them records what appeared and disappeared, with `cause`. Packages are processed in chunks, each in one
+ * transaction.
  */
 export async function reevaluatePackages(store: PlatformStore, advisories: AdvisoryStore, changed: ReadonlySet<string>, database: string, cause: string, at = new Date().toISOString()): Promise<Reevaluation> {
   const result: Reevaluation = { images: 0, appeared: 0, disappeared: 0 };
@@ -38,7 +38,7 @@ export async function reevaluatePackages(store: PlatformStore, advisories: Advis
       if (group) group.push(p);
       else byDistro.set(key, [p]);
     }
-    const findingsByPackage = new Map<number, Finding[]>();
+    const findingsByPackage = new Map<number, Finding[]>(chunk.map((p) => [p.packageId, []]));
     for (const group of byDistro.values()) {
       for (const round of distinctPurls(group)) {
         const idByPurl = new Map(round.map((p) => [p.package.purl, p.packageId]));
@@ -48,38 +48,14 @@ export async function reevaluatePackages(store: PlatformStore, advisories: Advis
           advisories,
           database,
         );
-        for (const f of await withExploitData(matched.findings, advisories)) {
+        for (const f of matched.findings) {
           const id = idByPurl.get(f.purl);
-          if (id === undefined) continue;
-          const list = findingsByPackage.get(id);
-          if (list) list.push(f);
-          else findingsByPackage.set(id, [f]);
+          if (id !== undefined) findingsByPackage.get(id)?.push(f);
         }
       }
     }
-    const packageIds = chunk.map((p) => p.packageId);
-    const holding = await imagesHolding(store.db, packageIds);
-    for (const h of holding) images.add(h.imageId);
-    // The package's findings with the layers that introduced it in an image: one list per package and layers, shared
-    // by every image where they are the same (the store then serializes each finding once).
-    const withLayers = new Map<string, Finding[]>();
-    const changes = await store.atomically(({ db }) =>
-      replacePackageFindings(
-        db,
-        store.dialect,
-        holding,
-        packageIds,
-        (image, packageId) => {
-          const layers = [...new Set((image.locations.get(packageId) ?? []).map((l) => l.layerDigest).filter((d): d is string => d !== null))];
-          const key = `${packageId}\n${layers.join('\n')}`;
-          let list = withLayers.get(key);
-          if (!list) withLayers.set(key, (list = (findingsByPackage.get(packageId) ?? []).map((f) => ({ ...f, layers }))));
-          return list;
-        },
-        cause,
-        at,
-      ),
-    );
+    for (const id of await imagesHolding(store.db, store.dialect, [...findingsByPackage.keys()])) images.add(id);
+    const changes = await store.atomically(({ db }) => replacePackageFindings(db, store.dialect, findingsByPackage, cause, at));
     result.appeared += changes.appeared;
     result.disappeared += changes.disappeared;
   }

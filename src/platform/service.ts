@@ -19,6 +19,8 @@ import type { PlatformStore } from './store/platform-store.ts';
 export interface PlatformService {
   push(p: Principal, payload: PushPayload): Promise<{ answer: AnalysisAnswer; created: boolean }>;
   analyseLocal(p: Principal, payload: LocalAnalysisPayload): Promise<AnalysisAnswer>;
+  /** The findings of a stored image, with today's exploit data; null when the org has no such image. */
+  findings(p: Principal, digest: string): Promise<Finding[] | null>;
   /** The base of a stored image; null when the org has no such image. */
   base(p: Principal, digest: string): Promise<BaseMatch | null>;
   syncAdvisories(options: { ecosystems?: string[] }): Promise<{ sources: SourceUpdate[]; reevaluated: Reevaluation }>;
@@ -48,10 +50,8 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
   const database = databaseDigest(advisories);
   const lookups = advisoryLookupCache(advisories);
 
-  async function findingsFor(packages: readonly Package[], distro: OsRelease | null): Promise<{ findings: Finding[]; database: string }> {
-    const digest = await database.current();
-    const { findings } = await matchPackages(packages, distro, lookups.forDatabase(digest), digest);
-    return { findings: await withExploitData(findings, advisories), database: digest };
+  async function findingsFor(packages: readonly Package[], distro: OsRelease | null, digest: string): Promise<Finding[]> {
+    return (await matchPackages(packages, distro, lookups.forDatabase(digest), digest)).findings;
   }
 
   async function baseOf(orgId: string, layers: readonly string[], digest: string | null, provenance: string | null): Promise<BaseMatch> {
@@ -64,19 +64,27 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
   return {
     async push(p, payload) {
       const { sbom } = payload;
-      const { findings, database: digest } = await findingsFor(sbom.packages, sbom.distro);
+      const digest = await database.current();
       const layers = sbom.image.layers.map((l) => l.diffId);
       const base = await baseOf(p.orgId, layers, sbom.image.digest, sbom.image.provenance?.baseImage ?? null);
-      const { created } = await store.putImage(p.orgId, payload, findings, digest);
+      // Packages already stored keep their findings (re-evaluation keeps them current): only new ones are matched.
+      const stored = await store.putImage(p.orgId, payload, (packages) => findingsFor(packages, sbom.distro, digest), digest);
       await options.onFindingEvents?.(p.orgId);
-      return { answer: { image: { digest: sbom.image.digest, reference: sbom.image.reference }, findings, base, database: digest }, created };
+      const findings = await withExploitData(stored.findings, advisories);
+      return { answer: { image: { digest: sbom.image.digest, reference: sbom.image.reference }, findings, base, database: digest }, created: stored.created };
     },
 
     async analyseLocal(p, payload) {
       const packages = payload.packages.map((entry) => packageFromPurl({ purl: entry.purl, foundBy: 'local-analysis', locations: entry.layers.map((layerDigest) => ({ path: '', layerDigest })) })).filter((x): x is Package => x !== null);
-      const { findings, database: digest } = await findingsFor(packages, distroOf(packages));
+      const digest = await database.current();
+      const findings = await withExploitData(await findingsFor(packages, distroOf(packages), digest), advisories);
       const base = await baseOf(p.orgId, payload.layers, null, null);
       return { image: { digest: null, reference: '' }, findings, base, database: digest };
+    },
+
+    async findings(p, digest) {
+      const findings = await store.getFindings(p.orgId, digest);
+      return findings && withExploitData(findings, advisories);
     },
 
     async base(p, digest) {

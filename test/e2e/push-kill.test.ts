@@ -33,7 +33,7 @@ const store = await PlatformStore.open(schema ? { url, schema } : { url });
 const org = await store.createOrg('acme');
 const { payload } = appImage('huge', '1', Array.from({ length: packages }, (_, i) => ['pkg-' + i, '1.0.' + (i % 50)]));
 process.stdout.write('begin\\n');
-await store.putImage(org.id, payload, [], 'sha256:db');
+await store.putImage(org.id, payload, () => [], 'sha256:db');
 process.stdout.write('done\\n');
 await store.close();
 `;
@@ -72,7 +72,7 @@ describe('a push killed mid-transaction', () => {
     const store = await PlatformStore.open({ url: file });
     try {
       const counts = await store.tableCounts();
-      expect(counts).toMatchObject({ image: 0, image_package: 0, package: 0, image_layer: 0, layer: 0, finding: 0 });
+      expect(counts).toMatchObject({ image: 0, image_package: 0, package: 0, image_layer: 0, layer: 0, package_finding: 0, finding_event: 0 });
       expect(counts.org).toBe(1);
     } finally {
       await store.close();
@@ -100,7 +100,7 @@ describe('a push killed mid-transaction', () => {
     }
     const store = await PlatformStore.open({ url: databaseUrl as string, schema });
     try {
-      expect(await store.tableCounts()).toMatchObject({ image: 0, image_package: 0, package: 0, image_layer: 0, layer: 0, finding: 0, org: 1 });
+      expect(await store.tableCounts()).toMatchObject({ image: 0, image_package: 0, package: 0, image_layer: 0, layer: 0, package_finding: 0, finding_event: 0, org: 1 });
     } finally {
       await store.close();
     }

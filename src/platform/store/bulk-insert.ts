@@ -14,13 +14,11 @@ const COLUMN_TYPES = {
   package: { digest: 'text', purl: 'text', type: 'text', name: 'text', version: 'text', data: 'text' },
   package_coordinate: { package_id: 'integer', ecosystem: 'text', name: 'text' },
   image_package: { image_id: 'integer', position: 'integer', package_id: 'integer', locations: 'text', direct: 'integer' },
-  finding: {
-    org_id: 'text',
-    image_id: 'integer',
-    position: 'integer',
+  package_finding: {
     package_id: 'integer',
-    purl: 'text',
+    position: 'integer',
     display_id: 'text',
+    purl: 'text',
     ids: 'text',
     advisory_ids: 'text',
     severity: 'text',
@@ -31,6 +29,20 @@ const COLUMN_TYPES = {
 } as const satisfies { [T in keyof PlatformDatabase]?: Record<string, 'text' | 'integer' | 'bigint'> };
 
 export type BulkTable = keyof typeof COLUMN_TYPES;
+
+/**
+ * `rows` as a relation named `alias` with the given typed `columns`, to join in a statement: one JSON parameter
+ * (json_to_recordset on PostgreSQL, json_each on SQLite). Missing members are null.
+ */
+export function jsonRelation(dialect: Dialect, alias: string, columns: Record<string, 'text' | 'integer' | 'bigint'>, rows: readonly Record<string, unknown>[]): RawBuilder<unknown> {
+  const json = JSON.stringify(rows);
+  if (dialect === 'postgres') {
+    const definitions = sql.raw(Object.entries(columns).map(([c, type]) => `"${c}" ${type}`).join(', '));
+    return sql`json_to_recordset(${json}::json) as ${sql.id(alias)}(${definitions})`;
+  }
+  const members = sql.join(Object.keys(columns).map((c) => sql`json_extract(value, ${`$.${c}`}) as ${sql.id(c)}`));
+  return sql`(select ${members} from json_each(${json})) as ${sql.id(alias)}`;
+}
 
 /** What to do beyond inserting: skip rows conflicting on `onConflictIgnore` columns, return `returning` columns. */
 export interface BulkOptions {
@@ -51,7 +63,7 @@ export async function insertMany<T extends BulkTable, R extends Record<string, u
 ): Promise<R[]> {
   const first = rows[0];
   if (first === undefined) return [];
-  const types: Record<string, string> = COLUMN_TYPES[table];
+  const types: Record<string, 'text' | 'integer' | 'bigint'> = COLUMN_TYPES[table];
   const columns = Object.keys(first);
   for (const c of columns) if (!(c in types)) throw new Error(`no bulk column type for ${table}.${c}`);
   const columnList = sql.join(columns.map((c) => sql.ref(c)));
@@ -63,8 +75,8 @@ export async function insertMany<T extends BulkTable, R extends Record<string, u
     sql` `,
   );
   if (dialect === 'postgres') {
-    const definitions = sql.raw(columns.map((c) => `"${c}" ${types[c]}`).join(', '));
-    const query: RawBuilder<R> = sql`insert into ${sql.table(table)} (${columnList}) select ${columnList} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${definitions}) ${tail}`;
+    const relation = jsonRelation(dialect, 'x', Object.fromEntries(columns.map((c) => [c, types[c] ?? 'text'])), rows);
+    const query: RawBuilder<R> = sql`insert into ${sql.table(table)} (${columnList}) select ${columnList} from ${relation} ${tail}`;
     return (await query.execute(db)).rows;
   }
   const out: R[] = [];
@@ -82,4 +94,14 @@ export async function insertMany<T extends BulkTable, R extends Record<string, u
 /** `column = any(values)` on PostgreSQL (one array parameter), `column in (…)` on SQLite; for up to ROWS_PER_STATEMENT values there. */
 export function oneOf(dialect: Dialect, column: string, values: readonly string[]): RawBuilder<boolean> {
   return dialect === 'postgres' ? sql<boolean>`${sql.ref(column)} = any(${[...values]}::text[])` : sql<boolean>`${sql.ref(column)} in (${sql.join([...values])})`;
+}
+
+/** `oneOf` for integer columns. */
+export function oneOfNumbers(dialect: Dialect, column: string, values: readonly number[]): RawBuilder<boolean> {
+  return dialect === 'postgres' ? sql<boolean>`${sql.ref(column)} = any(${[...values]}::int[])` : sql<boolean>`${sql.ref(column)} in (${sql.join([...values])})`;
+}
+
+/** Values per `oneOf` / `oneOfNumbers` condition: all of them on PostgreSQL (one parameter), ROWS_PER_STATEMENT on SQLite. */
+export function valuesPerCondition(dialect: Dialect, count: number): number {
+  return dialect === 'postgres' ? Math.max(1, count) : ROWS_PER_STATEMENT;
 }

@@ -1,9 +1,12 @@
-// An image's open findings, replaced whole by each push or re-evaluation; what changed between the old and the
-// new list is recorded as `appeared` / `disappeared` events, and persisting findings keep when they were first seen.
-import { type Kysely, sql } from 'kysely';
+// Findings as the store keeps them: each stored package's findings under the current advisories (package_finding),
+// written with the package and rewritten only by re-evaluation; an image's findings are read through its packages.
+// Finding events record what appeared on and disappeared from each image, and why.
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Location } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
-import { type Dialect, insertMany } from './bulk-insert.ts';
-import type { PlatformDatabase } from './schema.ts';
+import { imageFindings } from '../image-findings.ts';
+import { type Dialect, oneOfNumbers, valuesPerCondition } from './bulk-insert.ts';
+import type { PackageFindingTable, PlatformDatabase } from './schema.ts';
 
 /** A finding that appeared on or disappeared from an image. */
 export interface FindingEvent {
@@ -19,65 +22,124 @@ export interface FindingEvent {
   cause: string;
 }
 
-/** What a replacement changed. */
-export interface FindingChanges {
-  appeared: Finding[];
-  disappeared: Finding[];
+/** A finding's identity on an image: its display id and its package's purl. */
+export const findingKey = (f: { id: string; purl: string }) => `${f.id}\n${f.purl}`;
+
+/** The stored text of finding `f`: everything but what an image or the exploit data add, read back by `storedFinding`. */
+export function findingData(f: Finding): string {
+  const { layers: _layers, kev: _kev, epss: _epss, vex: _vex, ...content } = f;
+  return JSON.stringify(content);
 }
 
-/** A finding's identity on an image: its display id and its package's purl. */
-const keyOf = (f: { id: string; purl: string }) => `${f.id}\n${f.purl}`;
+/** A finding back from its stored text, with no layers, exploit data or VEX note. */
+export function storedFinding(data: string): Finding {
+  return { ...(JSON.parse(data) as Omit<Finding, 'layers' | 'kev' | 'epss' | 'vex'>), layers: [], kev: null, epss: null, vex: null };
+}
 
-/**
- * Replace the findings of image `imageId` (of org `orgId`) with `findings` inside the transaction `tx`, recording
- * the differences as events at `at` with `cause`. `packageIdByPurl` ties each finding to its stored package;
- * `newImage` says the image was created in this transaction (so has no findings yet). A finding listed twice
- * (same id and purl) is kept once.
- */
-export async function writeFindings(
-  tx: Kysely<PlatformDatabase>,
-  dialect: Dialect,
-  orgId: string,
-  imageId: number,
-  findings: readonly Finding[],
-  packageIdByPurl: ReadonlyMap<string, number>,
-  cause: string,
-  at: string,
-  newImage = false,
-): Promise<FindingChanges> {
-  const old = newImage ? [] : await tx.selectFrom('finding').select(['display_id', 'purl', 'data', 'first_seen']).where('image_id', '=', imageId).orderBy('position').execute();
-  const before = new Map(old.map((r) => [keyOf({ id: r.display_id, purl: r.purl }), r]));
-  const after = new Map<string, Finding>();
-  for (const f of findings) if (!after.has(keyOf(f))) after.set(keyOf(f), f);
-
-  const appeared = [...after].filter(([k]) => !before.has(k)).map(([, f]) => f);
-  const disappeared = [...before].filter(([k]) => !after.has(k)).map(([, r]) => JSON.parse(r.data) as Finding);
-
-  if (old.length > 0) await tx.deleteFrom('finding').where('image_id', '=', imageId).execute();
-  const rows = [...after].map(([key, f], position) => ({
-    org_id: orgId,
-    image_id: imageId,
+/** The row of finding `f` (stored text `data`), at `position` among package `packageId`'s findings. */
+export function packageFindingRow(packageId: number, f: Finding, data: string, position: number, firstSeen: string): Insertable<PackageFindingTable> {
+  return {
+    package_id: packageId,
     position,
-    package_id: packageIdByPurl.get(f.purl) ?? null,
-    purl: f.purl,
     display_id: f.id,
+    purl: f.purl,
     ids: JSON.stringify(f.ids),
     advisory_ids: JSON.stringify(f.advisoryIds),
     severity: f.severity?.rating ?? 'unknown',
-    data: JSON.stringify(f),
-    first_seen: before.get(key)?.first_seen ?? at,
-  }));
-  await insertMany(tx, dialect, 'finding', rows);
+    data,
+    first_seen: firstSeen,
+  };
+}
 
-  const events = [
-    ...disappeared.map((f) => ({ org_id: orgId, image_id: imageId, display_id: f.id, purl: f.purl, kind: 'disappeared' as const, at, cause })),
-    ...appeared.map((f) => ({ org_id: orgId, image_id: imageId, display_id: f.id, purl: f.purl, kind: 'appeared' as const, at, cause })),
-  ];
-  if (events.length > 0) {
-    await lockFindingEvents(tx, dialect, [orgId]);
-    await insertMany(tx, dialect, 'finding_event', events);
+/** The rows of `findings` of package `packageId` first seen at `at`, in their order, each id once. */
+export function packageFindingRows(packageId: number, findings: readonly Finding[], at: string): Insertable<PackageFindingTable>[] {
+  const seen = new Set<string>();
+  const rows: Insertable<PackageFindingTable>[] = [];
+  for (const f of findings) {
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    rows.push(packageFindingRow(packageId, f, findingData(f), rows.length, at));
   }
-  return { appeared, disappeared };
+  return rows;
+}
+
+/** The stored findings of each of `packageIds` that has any, in their stored order. */
+export async function findingsOfPackages(db: Kysely<PlatformDatabase>, dialect: Dialect, packageIds: readonly number[]): Promise<Map<number, Finding[]>> {
+  const out = new Map<number, Finding[]>();
+  const step = valuesPerCondition(dialect, packageIds.length);
+  for (let i = 0; i < packageIds.length; i += step) {
+    const rows = await db
+      .selectFrom('package_finding')
+      .select(['package_id', 'data'])
+      .where(oneOfNumbers(dialect, 'package_id', packageIds.slice(i, i + step)))
+      .orderBy('package_id')
+      .orderBy('position')
+      .execute();
+    for (const r of rows) {
+      const id = Number(r.package_id);
+      const list = out.get(id);
+      if (list) list.push(storedFinding(r.data));
+      else out.set(id, [storedFinding(r.data)]);
+    }
+  }
+  return out;
+}
+
+/** The findings of image `imageId`: its packages' findings, with the layers that introduced each in this image. */
+export async function readImageFindings(db: Kysely<PlatformDatabase>, imageId: number): Promise<Finding[]> {
+  const rows = await db
+    .selectFrom('image_package')
+    .innerJoin('package_finding', 'package_finding.package_id', 'image_package.package_id')
+    .select(['image_package.position', 'image_package.locations', 'package_finding.data'])
+    .where('image_package.image_id', '=', imageId)
+    .orderBy('image_package.position')
+    .orderBy('package_finding.position')
+    .execute();
+  const packages: { position: number; locations: Location[]; findings: Finding[] }[] = [];
+  for (const r of rows) {
+    let last = packages.at(-1);
+    if (last?.position !== r.position) packages.push((last = { position: r.position, locations: JSON.parse(r.locations) as Location[], findings: [] }));
+    last.findings.push(storedFinding(r.data));
+  }
+  return imageFindings(packages);
+}
+
+/** The identities (`findingKey`) of image `imageId`'s findings. */
+export async function imageFindingKeys(db: Kysely<PlatformDatabase>, imageId: number): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('image_package')
+    .innerJoin('package_finding', 'package_finding.package_id', 'image_package.package_id')
+    .select(['package_finding.display_id', 'package_finding.purl'])
+    .distinct()
+    .where('image_package.image_id', '=', imageId)
+    .execute();
+  return new Set(rows.map((r) => findingKey({ id: r.display_id, purl: r.purl })));
+}
+
+/**
+ * Inside transaction `tx`, after image `imageId` (of org `orgId`) was stored with its packages: record its
+ * findings as events caused by the push at `at`. A new image (`before` null) gains all of them; a re-pushed one
+ * gains and loses the differences from `before`, its findings' identities until then.
+ */
+export async function recordPushEvents(tx: Kysely<PlatformDatabase>, dialect: Dialect, orgId: string, imageId: number, before: ReadonlySet<string> | null, at: string): Promise<void> {
+  await lockFindingEvents(tx, dialect, [orgId]);
+  if (before === null) {
+    await sql`
+      insert into finding_event (org_id, image_id, display_id, purl, kind, at, cause)
+      select ${orgId}, ${imageId}, f.display_id, f.purl, 'appeared', ${at}, 'push'
+      from (
+        select distinct pf.display_id, pf.purl from image_package ip join package_finding pf on pf.package_id = ip.package_id where ip.image_id = ${imageId}
+      ) f
+      order by f.purl, f.display_id`.execute(tx);
+    return;
+  }
+  const after = await imageFindingKeys(tx, imageId);
+  const event = (key: string, kind: 'appeared' | 'disappeared') => {
+    const [id, purl] = key.split('\n') as [string, string];
+    return { org_id: orgId, image_id: imageId, display_id: id, purl, kind, at, cause: 'push' };
+  };
+  const events = [...[...before].filter((k) => !after.has(k)).sort().map((k) => event(k, 'disappeared')), ...[...after].filter((k) => !before.has(k)).sort().map((k) => event(k, 'appeared'))];
+  if (events.length > 0) await tx.insertInto('finding_event').values(events).execute();
 }
 
 /** The first key of the advisory locks that order finding events (the second is the org's hash). */
@@ -97,12 +159,6 @@ export async function lockFindingEvents(tx: Kysely<PlatformDatabase>, dialect: D
   for (const orgId of [...new Set(orgIds)].sort()) {
     await sql`select pg_advisory_xact_lock(${FINDING_EVENT_LOCK}::int, hashtext(${orgId})) where exists (select 1 from webhook where org_id = ${orgId})`.execute(tx);
   }
-}
-
-/** The stored findings of image `imageId`, in the order they were given. */
-export async function readFindings(db: Kysely<PlatformDatabase>, imageId: number): Promise<Finding[]> {
-  const rows = await db.selectFrom('finding').select('data').where('image_id', '=', imageId).orderBy('position').execute();
-  return rows.map((r) => JSON.parse(r.data) as Finding);
 }
 
 /** The finding events of org `orgId` (of one image when `imageId` is given) after `afterSeq`, oldest first. */

@@ -54,21 +54,23 @@ export async function listImagePage(db: Kysely<PlatformDatabase>, orgId: string,
 /** The summaries of image rows of org `orgId`, in their order. */
 export async function summarize(db: Kysely<PlatformDatabase>, orgId: string, rows: readonly SummaryRow[]): Promise<ImageSummary[]> {
   if (rows.length === 0) return [];
-  const counts = await db
-    .selectFrom('finding')
-    .select((eb) => ['image_id', 'severity', eb.fn.countAll<number | string>().as('n')])
+  // Each image's findings (one per id and purl, however many of its packages carry it) by severity.
+  const findings = await db
+    .selectFrom('image_package')
+    .innerJoin('package_finding', 'package_finding.package_id', 'image_package.package_id')
+    .select(['image_package.image_id', 'package_finding.display_id', 'package_finding.purl', 'package_finding.severity'])
+    .distinct()
     .where(
-      'image_id',
+      'image_package.image_id',
       'in',
       rows.map((r) => r.id),
     )
-    .groupBy(['image_id', 'severity'])
     .execute();
   const bySeverity = new Map<number, Record<string, number>>();
-  for (const c of counts) {
-    const record = bySeverity.get(Number(c.image_id)) ?? {};
-    record[c.severity] = Number(c.n);
-    bySeverity.set(Number(c.image_id), record);
+  for (const f of findings) {
+    const record = bySeverity.get(Number(f.image_id)) ?? {};
+    record[f.severity] = (record[f.severity] ?? 0) + 1;
+    bySeverity.set(Number(f.image_id), record);
   }
   const environments = await environmentsRunning(
     db,

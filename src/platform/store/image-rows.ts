@@ -50,18 +50,21 @@ export type StoredCoordinate = Pick<PackageCoordinateTable, 'ecosystem' | 'name'
 
 /**
  * A package's content without what is particular to one image (`locations`, `direct`), as stored once, and its
- * OSV coordinates under `distro`. The digest names both: the same package seen under a distribution that changes
- * where OSV looks it up (rare: OS package purls name their distribution) is another row, so a stored package's
- * coordinates never change and are written only with it.
+ * OSV coordinates under `distro`. The digest names both, the distribution's release included: the same package
+ * seen under a distribution that changes where OSV looks it up (rare: OS package purls name their distribution) is
+ * another row. So everything matching reads is fixed by the digest: a stored package's coordinates never change,
+ * and its findings hold for every image that holds it.
  */
 export function packageContent(p: Package, distro: OsRelease | null): { digest: string; data: string; coordinates: StoredCoordinate[] } {
   const data = packageJson(p);
   const coordinates: StoredCoordinate[] = [];
+  const lookedUp: string[] = [];
   for (const c of osvCoordinates(p, distro)) {
     const name = lookupName(c.ecosystem, c.name);
+    lookedUp.push(`${c.ecosystem}:${c.release ?? ''}/${c.name}@${c.version}`);
     if (!coordinates.some((x) => x.ecosystem === c.ecosystem && x.name === name)) coordinates.push({ ecosystem: c.ecosystem, name });
   }
-  return { digest: sha256Hex(`${data}\n${canonicalJson(coordinates)}`), data, coordinates };
+  return { digest: sha256Hex(`${data}\n${lookedUp.join('\n')}`), data, coordinates };
 }
 
 /** `canonicalJson` of a package without `locations` and `direct`, the fields particular to one image. */
@@ -73,6 +76,8 @@ function packageJson(p: Package): string {
 /** A distinct package of a pushed image: its content row and coordinates, before the database gives it an id. */
 export interface PackageRows {
   row: Insertable<PackageTable>;
+  /** The package as pushed (its first copy in the SBOM), to match when it is new. */
+  package: Package;
   coordinates: StoredCoordinate[];
 }
 
@@ -86,8 +91,6 @@ export interface ImageRows {
   packages: PackageRows[];
   /** The image's packages in SBOM order, by content digest. */
   imagePackages: (Omit<ImagePackageTable, 'image_id' | 'package_id'> & { digest: string })[];
-  /** Package digest by purl (the first package with that purl), to tie findings to packages. */
-  packageDigestByPurl: Map<string, string>;
 }
 
 /** Lay out `payload` (pushed at `at`, matched against advisory database `database`) in rows. */
@@ -101,11 +104,9 @@ export function imageRows(payload: PushPayload, at: string, database: string): I
   for (const l of meta.layers) if (!layers.has(l.diffId)) layers.set(l.diffId, { diff_id: l.diffId, digest: l.digest, size: l.size, media_type: l.mediaType });
 
   const packages = new Map<string, PackageRows>();
-  const packageDigestByPurl = new Map<string, string>();
   const imagePackages = sbom.packages.map((p, position) => {
     const { digest: key, data, coordinates } = packageContent(p, sbom.distro);
-    if (!packages.has(key)) packages.set(key, { row: { digest: key, purl: p.purl, type: p.type, name: p.name, version: p.version, data }, coordinates });
-    if (!packageDigestByPurl.has(p.purl)) packageDigestByPurl.set(p.purl, key);
+    if (!packages.has(key)) packages.set(key, { row: { digest: key, purl: p.purl, type: p.type, name: p.name, version: p.version, data }, package: p, coordinates });
     return { position, digest: key, locations: JSON.stringify(p.locations), direct: p.direct === null ? null : p.direct ? 1 : 0 };
   });
 
@@ -138,7 +139,6 @@ export function imageRows(payload: PushPayload, at: string, database: string): I
     imageLayers: meta.layers.map((l, position) => ({ position, diff_id: l.diffId, created_by: l.createdBy })),
     packages: [...packages.values()].sort((a, b) => compareCodeUnits(a.row.digest, b.row.digest)),
     imagePackages,
-    packageDigestByPurl,
   };
 }
 

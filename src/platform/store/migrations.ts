@@ -242,11 +242,49 @@ const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> =
         await db.schema.createIndex('finding_package').on('finding').columns(['package_id', 'image_id']).execute();
       },
     },
+    // Findings move from images to package content: each package's findings are stored once and an image's are
+    // read through its packages, so a push stores none of its own and a re-evaluation rewrites a few package rows.
+    // Stored image findings carry over to their packages (the first image's copy of each).
+    '004-package-findings': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('package_finding')
+          .addColumn('package_id', 'integer', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('display_id', 'text', (c) => c.notNull())
+          .addColumn('purl', 'text', (c) => c.notNull())
+          .addColumn('ids', 'text', (c) => c.notNull())
+          .addColumn('advisory_ids', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('first_seen', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('package_finding_pk', ['package_id', 'display_id'])
+          .execute();
+        // Which packages have a vulnerability: the vulnerability's images, and an image's other copies of a finding.
+        await db.schema.createIndex('package_finding_display').on('package_finding').columns(['display_id', 'package_id']).execute();
+        await sql`
+          insert into package_finding (package_id, position, display_id, purl, ids, advisory_ids, severity, data, first_seen)
+          select package_id, row_number() over (partition by package_id order by min_position) - 1, display_id, purl, ids, advisory_ids, severity, data, first_seen
+          from (
+            select f.package_id, f.display_id, f.purl, f.ids, f.advisory_ids, f.severity, f.data, f.first_seen, f.position as min_position,
+              row_number() over (partition by f.package_id, f.display_id order by f.image_id, f.position) as copy
+            from finding f where f.package_id is not null
+          ) first_copies
+          where copy = 1`.execute(db);
+        await db.schema.dropTable('finding').execute();
+        // Images holding a package, and whether one image holds it: by package, then image.
+        await db.schema.dropIndex('image_package_package').execute();
+        await db.schema.createIndex('image_package_package').on('image_package').columns(['package_id', 'image_id']).execute();
+      },
+    },
   };
 };
 
-/** Bring `db` (a `dialect` database) up to the latest platform schema; throws the first migration error. */
-export async function migratePlatform(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+/**
+ * Bring `db` (a `dialect` database) up to the latest platform schema, or with `target` (a migration's name) up to
+ * and including that migration only; throws the first migration error.
+ */
+export async function migratePlatform(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', target?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   // Kysely looks for its bookkeeping tables in every PostgreSQL schema unless told which one: another schema's
   // copy (a second install, a parallel test run) would otherwise pass for ours.
@@ -258,6 +296,6 @@ export async function migratePlatform(db: Kysely<unknown>, dialect: 'sqlite' | '
     migrationLockTableName: 'platform_migration_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error } = await migrator.migrateToLatest();
+  const { error } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -1,38 +1,64 @@
-// Content-addressed package rows: a push looks its packages up by digest and writes only the ones never stored
-// (with their OSV coordinates), so a package in a thousand images is written once and costs later pushes a lookup.
+// Content-addressed package rows: a push looks its packages up by digest and writes only the ones never stored,
+// with their OSV coordinates and their findings, so a package in a thousand images is written and matched once and
+// costs later pushes a lookup.
 import type { Kysely } from 'kysely';
-import { type Dialect, insertMany, oneOf } from './bulk-insert.ts';
-import { ROWS_PER_STATEMENT } from './chunks.ts';
+import type { Finding } from '../../match/matcher.ts';
+import { type Dialect, insertMany, oneOf, valuesPerCondition } from './bulk-insert.ts';
+import { packageFindingRows } from './findings.ts';
 import type { PackageRows } from './image-rows.ts';
 import type { PlatformDatabase } from './schema.ts';
 
-/** Add the ids of stored packages with these content digests to `into`. */
-async function idsByDigest(tx: Kysely<PlatformDatabase>, dialect: Dialect, digests: readonly string[], into: Map<string, number>): Promise<void> {
-  // PostgreSQL takes the whole list as one array parameter.
-  const step = dialect === 'postgres' ? Math.max(1, digests.length) : ROWS_PER_STATEMENT;
+/**
+ * Package ids by content digest, remembered after their rows committed: package rows are never changed or deleted,
+ * so an id, once known, holds for every process sharing the database, and a push of known packages skips the
+ * lookup. Bounded: when full, it starts over.
+ */
+export class PackageIdCache {
+  private ids = new Map<string, number>();
+  private readonly capacity: number;
+
+  constructor(capacity = 200_000) {
+    this.capacity = capacity;
+  }
+
+  /** Add the known ids among `digests` to `into`; returns the digests not known. */
+  lookup(digests: readonly string[], into: Map<string, number>): string[] {
+    const unknown: string[] = [];
+    for (const d of digests) {
+      const id = this.ids.get(d);
+      if (id === undefined) unknown.push(d);
+      else into.set(d, id);
+    }
+    return unknown;
+  }
+
+  /** Remember `ids` (of committed rows). */
+  remember(ids: ReadonlyMap<string, number>): void {
+    if (this.ids.size + ids.size > this.capacity) this.ids = new Map();
+    for (const [digest, id] of ids) this.ids.set(digest, id);
+  }
+}
+
+/** The ids of the stored packages among those with content digests `digests`, by digest. */
+export async function packageIdsByDigest(db: Kysely<PlatformDatabase>, dialect: Dialect, digests: readonly string[], into = new Map<string, number>()): Promise<Map<string, number>> {
+  const step = valuesPerCondition(dialect, digests.length);
   for (let i = 0; i < digests.length; i += step) {
-    const rows = await tx
+    const rows = await db
       .selectFrom('package')
       .select(['id', 'digest'])
       .where(oneOf(dialect, 'digest', digests.slice(i, i + step)))
       .execute();
     for (const r of rows) into.set(r.digest, Number(r.id));
   }
+  return into;
 }
 
 /**
- * Inside transaction `tx`: make sure every package of `packages` (sorted by digest) is stored, writing the missing
- * ones and their coordinates, and return every package's id by digest.
+ * Inside transaction `tx`: store `missing` (packages found unstored, sorted by digest) with their coordinates and
+ * their findings (`findingsOf`, first seen at `at`), and add every one's id to `ids`. A package a concurrent push
+ * stored meanwhile is taken as that push stored it, findings included.
  */
-export async function storePackages(tx: Kysely<PlatformDatabase>, dialect: Dialect, packages: readonly PackageRows[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  await idsByDigest(
-    tx,
-    dialect,
-    packages.map((p) => p.row.digest),
-    ids,
-  );
-  const missing = packages.filter((p) => !ids.has(p.row.digest));
+export async function storeNewPackages(tx: Kysely<PlatformDatabase>, dialect: Dialect, missing: readonly PackageRows[], findingsOf: (p: PackageRows) => readonly Finding[], at: string, ids: Map<string, number>): Promise<void> {
   const inserted = await insertMany<'package', { id: number | string; digest: string }>(
     tx,
     dialect,
@@ -47,9 +73,15 @@ export async function storePackages(tx: Kysely<PlatformDatabase>, dialect: Diale
   }
   // A concurrent push stored these between the lookup and the insert (it has committed: the insert waited for it).
   const raced = missing.filter((p) => !written.has(p.row.digest)).map((p) => p.row.digest);
-  if (raced.length > 0) await idsByDigest(tx, dialect, raced, ids);
+  if (raced.length > 0) await packageIdsByDigest(tx, dialect, raced, ids);
 
-  const coordinates = missing.filter((p) => written.has(p.row.digest)).flatMap((p) => p.coordinates.map((c) => ({ package_id: ids.get(p.row.digest) as number, ecosystem: c.ecosystem, name: c.name })));
+  const stored = missing.filter((p) => written.has(p.row.digest));
+  const coordinates = stored.flatMap((p) => p.coordinates.map((c) => ({ package_id: ids.get(p.row.digest) as number, ecosystem: c.ecosystem, name: c.name })));
   await insertMany(tx, dialect, 'package_coordinate', coordinates, { onConflictIgnore: ['package_id', 'ecosystem', 'name'] });
-  return ids;
+  await insertMany(
+    tx,
+    dialect,
+    'package_finding',
+    stored.flatMap((p) => packageFindingRows(ids.get(p.row.digest) as number, findingsOf(p), at)),
+  );
 }

@@ -9,6 +9,7 @@ import { assembleSbom } from '../../sbom/assemble.ts';
 import { chainIds } from '../chain-id.ts';
 import type { PushPayload } from '../model.ts';
 import { type Deployment, PlatformStore, type StoreLocation } from './platform-store.ts';
+import { replacePackageFindings } from './reevaluation.ts';
 import { advisory, appImage, BASE, bookworm, deb, digestOf, layer, metadata, npm, range, RUNTIME } from '../../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 
@@ -73,7 +74,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         ]);
 
         const digest = sbom.image.digest as string;
-        expect(await store.putImage(org.id, payload, findings, 'sha256:db1', '2024-05-03T00:00:00.000Z')).toEqual({ digest, created: true });
+        expect(await store.putImage(org.id, payload, () => findings, 'sha256:db1', '2024-05-03T00:00:00.000Z')).toEqual({ digest, created: true, findings });
         const stored = await store.getImage(org.id, digest);
         expect(stored?.metadata).toEqual(sbom.image);
         expect(stored?.packages).toEqual(sbom.packages);
@@ -107,7 +108,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         // Pushing the same digest again updates it in place.
         const counts = await store.tableCounts();
         const moved = { ...payload, sbom: { ...sbom, image: { ...sbom.image, labels: { version: '1.0.1' } } } };
-        expect(await store.putImage(org.id, moved, findings, 'sha256:db1', '2024-05-04T00:00:00.000Z')).toEqual({ digest, created: false });
+        expect(await store.putImage(org.id, moved, () => [], 'sha256:db1', '2024-05-04T00:00:00.000Z')).toEqual({ digest, created: false, findings });
         expect(await store.tableCounts()).toEqual(counts);
         const again = await store.getImage(org.id, digest);
         expect(again?.metadata.labels).toEqual({ version: '1.0.1' });
@@ -137,7 +138,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         package: 0,
         package_coordinate: 0,
         image_package: 0,
-        finding: 0,
+        package_finding: 0,
         finding_event: 0,
         environment: 0,
         deployment: 0,
@@ -155,8 +156,8 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         ['lodash', '4.17.21'],
         ['fastify', '5.0.0'],
       ]);
-      await store.putImage(org.id, one.payload, [], 'sha256:db');
-      await store.putImage(org.id, two.payload, [], 'sha256:db');
+      await store.putImage(org.id, one.payload, () => [], 'sha256:db');
+      await store.putImage(org.id, two.payload, () => [], 'sha256:db');
       const counts = await store.tableCounts();
       // Layers: the base and runtime layers are shared, each image has its own app layer.
       expect(counts).toMatchObject({ image: 2, layer: 4, image_layer: 6 });
@@ -168,7 +169,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       // Any other difference makes another content row.
       const three = appImage('api', '3.0', [['lodash', '4.17.21']]);
       three.payload.sbom.packages = three.payload.sbom.packages.map((p) => (p.name === 'lodash' ? { ...p, description: 'Lodash modular utilities.' } : p));
-      await store.putImage(org.id, three.payload, [], 'sha256:db');
+      await store.putImage(org.id, three.payload, () => [], 'sha256:db');
       expect(await store.tableCounts()).toMatchObject({ image: 3, package: 7, image_package: 14 });
     });
   });
@@ -180,7 +181,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       const { payload } = appImage('shop', '1.0', [['lodash', '4.17.20']]);
       const digest = payload.sbom.image.digest as string;
       const lodash = 'pkg:npm/lodash@4.17.20';
-      await store.putImage(a.id, { ...payload, environment: 'production' }, [finding('CVE-2021-23337', lodash, 'critical')], 'sha256:db');
+      await store.putImage(a.id, { ...payload, environment: 'production' }, () => [finding('CVE-2021-23337', lodash, 'critical')], 'sha256:db');
 
       expect(await store.getImage(b.id, digest)).toBeNull();
       expect(await store.getFindings(b.id, digest)).toBeNull();
@@ -188,19 +189,20 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       expect(await store.listImages(b.id, { limit: 10 })).toEqual({ images: [], next: null });
       expect(await store.listImages(b.id, { limit: 10, search: 'shop' })).toEqual({ images: [], next: null });
       expect(await store.baseCandidates(b.id, chainIds(payload.sbom.image.layers.map((l) => l.diffId)))).toEqual([]);
-      expect(await store.replaceFindings(b.id, digest, [], 'test')).toBeNull();
       expect(await store.findingEvents(b.id)).toEqual([]);
       expect(await store.environments(b.id)).toEqual([]);
       expect(await store.environmentHistory(b.id, 'production')).toEqual([]);
       expect((await store.environments(a.id)).map((e) => e.name)).toEqual(['production']);
 
-      // B pushes the same digest on its own: both stored, the content rows shared.
-      expect(await store.putImage(b.id, payload, [], 'sha256:db')).toEqual({ digest, created: true });
-      expect(await store.tableCounts()).toMatchObject({ image: 2, package: 4, layer: 3, image_package: 8, finding: 1 });
-      expect(await store.getFindings(b.id, digest)).toEqual([]);
-      expect(await store.getFindings(a.id, digest)).toHaveLength(1);
+      // B pushes the same digest on its own: both stored, the content rows (and the packages' findings) shared, the
+      // events and environments each org's own.
+      expect(await store.putImage(b.id, payload, () => [], 'sha256:db')).toMatchObject({ digest, created: true });
+      expect(await store.tableCounts()).toMatchObject({ image: 2, package: 4, layer: 3, image_package: 8, package_finding: 1, finding_event: 2 });
+      expect(await store.getFindings(b.id, digest)).toHaveLength(1);
+      expect((await store.findingEvents(b.id)).map((e) => `${e.id} ${e.kind}`)).toEqual(['CVE-2021-23337 appeared']);
+      expect(await store.findingEvents(a.id)).toHaveLength(1);
       expect((await store.getImage(a.id, digest))?.summary).toMatchObject({ vulnerabilities: { critical: 1 }, environments: ['production'] });
-      expect((await store.getImage(b.id, digest))?.summary).toMatchObject({ vulnerabilities: {}, environments: [] });
+      expect((await store.getImage(b.id, digest))?.summary).toMatchObject({ vulnerabilities: { critical: 1 }, environments: [] });
 
       const tokenOfA = await store.createToken(a.id, 'ci', ['push']);
       expect(await store.listTokens(b.id)).toEqual([]);
@@ -249,10 +251,10 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
     });
   });
 
-  it('replaces findings, keeps when each was first seen, and records what appeared and disappeared', async () => {
+  it('keeps findings per package, replaces a package\'s findings, and records what appeared and disappeared on each image', async () => {
     await withStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
-      const { payload } = appImage('shop', '1.0', [
+      const { payload, app } = appImage('shop', '1.0', [
         ['lodash', '4.17.20'],
         ['express', '4.19.2'],
       ]);
@@ -261,44 +263,81 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       const express = 'pkg:npm/express@4.19.2';
       const f1 = finding('CVE-2021-23337', lodash, 'critical');
       const f2 = finding('CVE-2020-28500', lodash, 'medium');
-      await store.putImage(org.id, payload, [f1, f2], 'sha256:db1', '2024-06-01T00:00:00.000Z');
+      // Only the packages stored for the first time are matched; the image's findings carry its layers.
+      const asked: string[][] = [];
+      const pushed = await store.putImage(
+        org.id,
+        payload,
+        (packages) => {
+          asked.push(packages.map((p) => p.name));
+          return [f1, f2];
+        },
+        'sha256:db1',
+        '2024-06-01T00:00:00.000Z',
+      );
+      expect(asked.map((names) => [...names].sort())).toEqual([payload.sbom.packages.map((p) => p.name).sort()]);
+      expect(pushed.findings).toEqual([
+        { ...f2, layers: [app.diffId] },
+        { ...f1, layers: [app.diffId] },
+      ]);
       expect(await store.findingEvents(org.id, { digest })).toEqual([
-        { seq: expect.any(Number), digest, id: f1.id, purl: lodash, kind: 'appeared', at: '2024-06-01T00:00:00.000Z', cause: 'push' },
         { seq: expect.any(Number), digest, id: f2.id, purl: lodash, kind: 'appeared', at: '2024-06-01T00:00:00.000Z', cause: 'push' },
+        { seq: expect.any(Number), digest, id: f1.id, purl: lodash, kind: 'appeared', at: '2024-06-01T00:00:00.000Z', cause: 'push' },
       ]);
       const [, lastPushEvent] = await store.findingEvents(org.id);
+      // A second image with the same lodash is not matched again: it has lodash's findings.
+      const other = appImage('cart', '2.0', [['lodash', '4.17.20']]);
+      const second = await store.putImage(org.id, other.payload, (packages) => {
+        asked.push(packages.map((p) => p.name));
+        return [];
+      }, 'sha256:db1');
+      expect(asked).toHaveLength(1);
+      expect(second.findings.map((f) => [f.id, f.layers])).toEqual([
+        [f2.id, [other.app.diffId]],
+        [f1.id, [other.app.diffId]],
+      ]);
 
-      // A re-evaluation: f1 is gone, f2 changed (a fix became known), f3 is new.
-      const f2Fixed = { ...f2, fixedIn: ['4.17.21'] };
-      const f3 = finding('CVE-2024-29041', express, null);
-      const changes = await store.replaceFindings(org.id, digest, [f2Fixed, f3], 'advisory:GHSA-rv95-896h-c2vc', { at: '2024-06-02T00:00:00.000Z', database: 'sha256:db2' });
-      expect(changes).toEqual({ appeared: [f3], disappeared: [f1] });
-      expect(await store.getFindings(org.id, digest)).toEqual([f2Fixed, f3]);
-      const rows = (await store.db.selectFrom('finding').select(['display_id', 'purl', 'first_seen', 'package_id', 'severity']).orderBy('position').execute()).map((r) => ({ ...r, package_id: Number(r.package_id) }));
+      // A re-evaluation: lodash loses f1 and f2 changes (a fix became known); express gains f3.
       const idOf = async (purl: string) => Number((await store.db.selectFrom('package').select('id').where('purl', '=', purl).executeTakeFirstOrThrow()).id);
       const [lodashId, expressId] = [await idOf(lodash), await idOf(express)];
-      expect(rows).toEqual([
-        { display_id: f2.id, purl: lodash, first_seen: '2024-06-01T00:00:00.000Z', package_id: lodashId, severity: 'medium' },
-        { display_id: f3.id, purl: express, first_seen: '2024-06-02T00:00:00.000Z', package_id: expressId, severity: 'unknown' },
+      const f2Fixed = { ...f2, fixedIn: ['4.17.21'] };
+      const f3 = finding('CVE-2024-29041', express, null);
+      const replace = (findings: Map<number, Finding[]>, cause: string, at = '2024-06-02T00:00:00.000Z') => store.atomically(({ db }) => replacePackageFindings(db, store.dialect, findings, cause, at));
+      expect(
+        await replace(
+          new Map([
+            [lodashId, [f2Fixed]],
+            [expressId, [f3]],
+          ]),
+          'advisory:GHSA-rv95-896h-c2vc',
+        ),
+      ).toEqual({ appeared: 1, disappeared: 2 });
+      expect(await store.getFindings(org.id, digest)).toEqual([
+        { ...f3, layers: [app.diffId] },
+        { ...f2Fixed, layers: [app.diffId] },
       ]);
-      expect(await store.findingEvents(org.id, { afterSeq: lastPushEvent?.seq })).toEqual([
-        { seq: expect.any(Number), digest, id: f1.id, purl: lodash, kind: 'disappeared', at: '2024-06-02T00:00:00.000Z', cause: 'advisory:GHSA-rv95-896h-c2vc' },
+      const rows = (await store.db.selectFrom('package_finding').select(['package_id', 'display_id', 'purl', 'first_seen', 'severity']).orderBy('package_id').orderBy('position').execute()).map((r) => ({ ...r, package_id: Number(r.package_id) }));
+      expect(rows).toEqual(
+        [
+          { package_id: lodashId, display_id: f2.id, purl: lodash, first_seen: '2024-06-01T00:00:00.000Z', severity: 'medium' },
+          { package_id: expressId, display_id: f3.id, purl: express, first_seen: '2024-06-02T00:00:00.000Z', severity: 'unknown' },
+        ].sort((x, y) => x.package_id - y.package_id),
+      );
+      expect((await store.findingEvents(org.id, { afterSeq: lastPushEvent?.seq })).filter((e) => e.cause !== 'push')).toEqual([
         { seq: expect.any(Number), digest, id: f3.id, purl: express, kind: 'appeared', at: '2024-06-02T00:00:00.000Z', cause: 'advisory:GHSA-rv95-896h-c2vc' },
+        { seq: expect.any(Number), digest, id: f1.id, purl: lodash, kind: 'disappeared', at: '2024-06-02T00:00:00.000Z', cause: 'advisory:GHSA-rv95-896h-c2vc' },
+        { seq: expect.any(Number), digest: other.payload.sbom.image.digest, id: f1.id, purl: lodash, kind: 'disappeared', at: '2024-06-02T00:00:00.000Z', cause: 'advisory:GHSA-rv95-896h-c2vc' },
       ]);
       expect((await store.getImage(org.id, digest))?.summary.vulnerabilities).toEqual({ medium: 1, unknown: 1 });
-      // The same list again changes nothing; a finding listed twice is kept once.
-      expect(await store.replaceFindings(org.id, digest, [f2Fixed, f3, f3], 'advisory:x')).toEqual({ appeared: [], disappeared: [] });
-      expect(await store.getFindings(org.id, digest)).toEqual([f2Fixed, f3]);
-      expect(await store.replaceFindings(org.id, 'sha256:missing', [], 'advisory:x')).toBeNull();
+      // The same lists again change nothing; a finding listed twice is kept once.
+      expect(await replace(new Map([[expressId, [f3, f3]]]), 'advisory:x')).toEqual({ appeared: 0, disappeared: 0 });
+      expect(await store.getFindings(org.id, digest)).toHaveLength(2);
 
-      // A re-push with no findings: everything disappears, caused by the push.
-      await store.putImage(org.id, payload, [], 'sha256:db2', '2024-06-03T00:00:00.000Z');
-      expect(await store.getFindings(org.id, digest)).toEqual([]);
-      const last = (await store.findingEvents(org.id)).slice(-2);
-      expect(last.map((e) => [e.id, e.kind, e.cause])).toEqual([
-        [f2.id, 'disappeared', 'push'],
-        [f3.id, 'disappeared', 'push'],
-      ]);
+      // Re-pushing the digest without lodash: its finding disappears from the image, caused by the push.
+      const without = { ...payload, sbom: { ...payload.sbom, packages: payload.sbom.packages.filter((p) => p.name !== 'lodash') } };
+      await store.putImage(org.id, without, () => [], 'sha256:db2', '2024-06-03T00:00:00.000Z');
+      expect((await store.getFindings(org.id, digest))?.map((f) => f.id)).toEqual([f3.id]);
+      expect((await store.findingEvents(org.id)).slice(-1).map((e) => [e.digest, e.id, e.kind, e.cause])).toEqual([[digest, f2.id, 'disappeared', 'push']]);
       expect(await store.findingEvents(org.id, { limit: 1 })).toHaveLength(1);
     });
   });
@@ -309,11 +348,11 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       const other = await store.createOrg('other');
       // An org base image (BASE + RUNTIME) and an app on top of it.
       const baseSbom = assembleSbom(metadata('node-base', '20', [BASE, RUNTIME]), [deb('openssl', '3.0.11-1~deb12u1', null, BASE.diffId)], '0.1.0');
-      await store.putImage(org.id, { sbom: baseSbom, secrets: [] }, [], 'sha256:db');
+      await store.putImage(org.id, { sbom: baseSbom, secrets: [] }, () => [], 'sha256:db');
       const { payload, app } = appImage('shop', '1.0', [['lodash', '4.17.21']]);
-      await store.putImage(org.id, payload, [], 'sha256:db');
+      await store.putImage(org.id, payload, () => [], 'sha256:db');
       // Another org's image with the same chain is not a candidate for this org.
-      await store.putImage(other.id, { sbom: assembleSbom(metadata('theirs', '1', [BASE, RUNTIME]), [], '0.1.0'), secrets: [] }, [], 'sha256:db');
+      await store.putImage(other.id, { sbom: assembleSbom(metadata('theirs', '1', [BASE, RUNTIME]), [], '0.1.0'), secrets: [] }, () => [], 'sha256:db');
 
       expect(
         await store.addCatalogEntries([
@@ -346,7 +385,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       const org = await store.createOrg('acme');
       const { payload } = appImage('shop', '1.0', []);
       const shop = payload.sbom.image.digest as string;
-      await store.putImage(org.id, payload, [], 'sha256:db');
+      await store.putImage(org.id, payload, () => [], 'sha256:db');
       const web = { namespace: 'shop', workload: 'web', workloadType: 'Deployment', digest: shop };
       const worker = { namespace: 'shop', workload: 'worker', workloadType: 'StatefulSet', digest: digestOf('worker v1') };
       const worker2 = { ...worker, digest: digestOf('worker v2') };
@@ -378,8 +417,8 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
 
       // A push naming an environment records the image there, in place of the repository's previous digest.
       const next = appImage('shop', '1.1', []);
-      await store.putImage(org.id, { ...next.payload, environment: 'staging' }, [], 'sha256:db');
-      await store.putImage(org.id, { ...payload, environment: 'staging' }, [], 'sha256:db');
+      await store.putImage(org.id, { ...next.payload, environment: 'staging' }, () => [], 'sha256:db');
+      await store.putImage(org.id, { ...payload, environment: 'staging' }, () => [], 'sha256:db');
       expect((await store.environments(org.id))[1]).toEqual({ name: 'staging', deployments: [{ namespace: null, workload: 'shop', workloadType: 'image', digest: shop }] });
       expect((await store.environmentHistory(org.id, 'staging')).map((e) => [e.kind, e.digest])).toEqual([
         ['added', next.payload.sbom.image.digest],
@@ -395,11 +434,11 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       const org = await store.createOrg('acme');
       const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
       for (const [i, name] of names.entries()) {
-        await store.putImage(org.id, appImage(name, `v${i}`, []).payload, [], 'sha256:db', `2024-06-0${i + 1}T00:00:00.000Z`);
+        await store.putImage(org.id, appImage(name, `v${i}`, []).payload, () => [], 'sha256:db', `2024-06-0${i + 1}T00:00:00.000Z`);
       }
       // Two pushed at the same instant are ordered by digest.
       const twins = ['zeta', 'eta'].map((name) => appImage(name, 'same', []).payload);
-      for (const p of twins) await store.putImage(org.id, p, [], 'sha256:db', '2024-06-09T00:00:00.000Z');
+      for (const p of twins) await store.putImage(org.id, p, () => [], 'sha256:db', '2024-06-09T00:00:00.000Z');
       const twinDigests = twins.map((p) => p.sbom.image.digest as string).sort();
 
       const seen: string[] = [];
@@ -437,7 +476,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         ]),
       );
       const twice = images[0] as ReturnType<typeof appImage>;
-      const results = await Promise.all([...images, twice].map((image) => store.putImage(org.id, image.payload, [], 'sha256:db')));
+      const results = await Promise.all([...images, twice].map((image) => store.putImage(org.id, image.payload, () => [], 'sha256:db')));
       expect(results.filter((r) => r.digest === twice.payload.sbom.image.digest).map((r) => r.created).sort()).toEqual([false, true]);
       // 3 OS packages (5 coordinates: libssl3 and libc6 also by source), lodash, express and one own package per
       // image; 2 shared layers and one app layer per image.
@@ -450,7 +489,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       const org = await store.createOrg('acme');
       const good = appImage('shop', '1.0', [['lodash', '4.17.20']]);
       const lodash = 'pkg:npm/lodash@4.17.20';
-      await store.putImage(org.id, { ...good.payload, environment: 'production' }, [finding('CVE-2021-23337', lodash, 'critical')], 'sha256:db');
+      await store.putImage(org.id, { ...good.payload, environment: 'production' }, () => [finding('CVE-2021-23337', lodash, 'critical')], 'sha256:db');
       const counts = await store.tableCounts();
       const before = await store.getImage(org.id, good.payload.sbom.image.digest as string);
 
@@ -461,13 +500,13 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         return { ...image.payload, sbom: { ...image.payload.sbom, packages: [...image.payload.sbom.packages, bad] }, environment: 'staging' };
       };
       const fresh = appImage('cart', '2.0', [['express', '4.19.2']]);
-      await expect(store.putImage(org.id, broken(fresh), [finding('CVE-2024-29041', 'pkg:npm/express@4.19.2', 'medium')], 'sha256:db')).rejects.toMatchObject({ code: 'STORE' });
+      await expect(store.putImage(org.id, broken(fresh), () => [finding('CVE-2024-29041', 'pkg:npm/express@4.19.2', 'medium')], 'sha256:db')).rejects.toMatchObject({ code: 'STORE' });
       expect(await store.tableCounts()).toEqual(counts);
       expect(await store.getImage(org.id, fresh.payload.sbom.image.digest as string)).toBeNull();
 
       // A failing re-push leaves the stored image as it was.
       const repush = broken(good);
-      await expect(store.putImage(org.id, { ...repush, sbom: { ...repush.sbom, image: { ...repush.sbom.image, labels: { changed: 'yes' } } } }, [], 'sha256:db2')).rejects.toMatchObject({ code: 'STORE' });
+      await expect(store.putImage(org.id, { ...repush, sbom: { ...repush.sbom, image: { ...repush.sbom.image, labels: { changed: 'yes' } } } }, () => [], 'sha256:db2')).rejects.toMatchObject({ code: 'STORE' });
       expect(await store.tableCounts()).toEqual(counts);
       expect(await store.getImage(org.id, good.payload.sbom.image.digest as string)).toEqual(before);
     });
@@ -484,7 +523,7 @@ describe('platform store errors', () => {
 
   it('refuses a push for an org that does not exist', async () => {
     await withStore({ url: join(dir, 'no-org.sqlite') }, async (store) => {
-      await expect(store.putImage('no-such-org', appImage('shop', '1.0', []).payload, [], 'sha256:db')).rejects.toMatchObject({ code: 'STORE' });
+      await expect(store.putImage('no-such-org', appImage('shop', '1.0', []).payload, () => [], 'sha256:db')).rejects.toMatchObject({ code: 'STORE' });
       expect((await store.tableCounts()).image).toBe(0);
     });
   });

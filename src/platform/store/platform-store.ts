@@ -12,20 +12,21 @@ import { lookupName } from '../../advisory/names.ts';
 import { openDatabase, type StoreLocation } from '../../advisory/store/open-database.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { chainIds as chainIdsOf } from '../chain-id.ts';
+import { imageFindings } from '../image-findings.ts';
 import type { BaseCandidate, ImageSummary, Org, Principal, PushPayload, TokenInfo, TokenScope } from '../model.ts';
 import { insertMany } from './bulk-insert.ts';
 import { ROWS_PER_STATEMENT, inChunks } from './chunks.ts';
 import { type Deployment, type EnvironmentEvent, readEnvironments, readHistory, recordOne, recordSnapshot } from './environments.ts';
-import { type FindingChanges, type FindingEvent, readFindingEvents, readFindings, writeFindings } from './findings.ts';
+import { type FindingEvent, imageFindingKeys, readFindingEvents, readImageFindings, recordPushEvents, findingsOfPackages } from './findings.ts';
 import { type JobRecord, readJob } from './jobs.ts';
 import { SUMMARY_COLUMNS, listImagePage, summarize } from './image-list.ts';
-import { imageRows, readPackage, readSbom } from './image-rows.ts';
+import { type PackageRows, imageRows, readPackage, readSbom } from './image-rows.ts';
 import { migratePlatform } from './migrations.ts';
-import { storePackages } from './packages.ts';
+import { PackageIdCache, packageIdsByDigest, storeNewPackages } from './packages.ts';
 import { PLATFORM_TABLES, type ImageTable, type PlatformDatabase } from './schema.ts';
 import { type WebhookDeliveryInfo, type WebhookEventType, type WebhookInfo, type WebhookSubscription, deleteWebhook, insertWebhook, readDeliveries, readWebhooks, webhookInfo } from './webhooks.ts';
 
-export type { Deployment, EnvironmentEvent, FindingChanges, FindingEvent, JobRecord, WebhookDeliveryInfo, WebhookEventType, WebhookInfo };
+export type { Deployment, EnvironmentEvent, FindingEvent, JobRecord, WebhookDeliveryInfo, WebhookEventType, WebhookInfo };
 
 export type { StoreLocation } from '../../advisory/store/open-database.ts';
 
@@ -41,6 +42,9 @@ export interface StoredImage {
   secrets: SecretFinding[];
   distro: OsRelease | null;
 }
+
+/** The findings of packages a push stores for the first time (each names its package by purl). */
+export type MatchNewPackages = (packages: readonly Package[]) => Promise<readonly Finding[]> | readonly Finding[];
 
 /** A public image's layer chain in the catalog. */
 export interface CatalogEntry {
@@ -60,10 +64,12 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
 export class PlatformStore {
   readonly db: Kysely<PlatformDatabase>;
   readonly dialect: 'sqlite' | 'postgres';
+  private readonly packageIds: PackageIdCache;
 
-  private constructor(db: Kysely<PlatformDatabase>, dialect: 'sqlite' | 'postgres') {
+  private constructor(db: Kysely<PlatformDatabase>, dialect: 'sqlite' | 'postgres', packageIds = new PackageIdCache()) {
     this.db = db;
     this.dialect = dialect;
+    this.packageIds = packageIds;
   }
 
   /** Open (creating and migrating as needed) the store at `location`. Throws SextantError STORE on failure. */
@@ -82,7 +88,7 @@ export class PlatformStore {
    */
   async atomically<T>(work: (store: PlatformStore) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((tx) => work(new PlatformStore(tx, this.dialect)));
+    return this.db.transaction().execute((tx) => work(new PlatformStore(tx, this.dialect, this.packageIds)));
   }
 
   // ---- Organisations and tokens ----
@@ -146,18 +152,29 @@ export class PlatformStore {
   // ---- Images ----
 
   /**
-   * Store a pushed image for org `orgId` with its `findings` (matched against advisory database `database`), in
-   * one transaction: nothing of it is stored when any part fails. Layers and packages already stored are
-   * referenced, not copied. Pushing a digest the org already has replaces what is stored about it (`created`
-   * false); findings that appear or disappear are recorded as events (cause `push`). With `payload.environment`,
-   * the image is also recorded as running there (as `recordDeployment` does: workload = repository, type `image`),
-   * in place of the repository's previous digest.
-   * The image is stored under its manifest digest (see `imageKey` for images without one).
+   * Store a pushed image for org `orgId` in one transaction: nothing of it is stored when any part fails. Layers
+   * and packages already stored are referenced, not copied, and keep their findings; packages stored for the first
+   * time get theirs from `matchNew` (called before the transaction, with those packages; findings name packages
+   * by purl), matched against advisory database `database`. Pushing a digest the org already has replaces what is
+   * stored about it (`created` false). Findings that appear or disappear on the image are recorded as events
+   * (cause `push`). With `payload.environment`, the image is also recorded as running there (as
+   * `recordDeployment` does: workload = repository, type `image`), in place of the repository's previous digest.
+   * Returns the image's findings (without exploit data). The image is stored under its manifest digest (see
+   * `imageKey` for images without one).
    */
-  async putImage(orgId: string, payload: PushPayload, findings: Finding[], database: string, at = new Date().toISOString()): Promise<{ digest: string; created: boolean }> {
+  async putImage(orgId: string, payload: PushPayload, matchNew: MatchNewPackages, database: string, at = new Date().toISOString()): Promise<{ digest: string; created: boolean; findings: Finding[] }> {
     const rows = imageRows(payload, at, database);
     try {
-      return await this.atomically(async ({ db: tx }) => {
+      const ids = new Map<string, number>();
+      await packageIdsByDigest(this.db, this.dialect, this.packageIds.lookup(rows.packages.map((p) => p.row.digest), ids), ids);
+      const missing = rows.packages.filter((p) => !ids.has(p.row.digest));
+      const known = await findingsOfPackages(this.db, this.dialect, [...ids.values()]);
+      const matched = missing.length > 0 ? await matchNew(missing.map((p) => p.package)) : [];
+      const matchedByPurl = new Map<string, Finding[]>();
+      for (const f of matched) matchedByPurl.set(f.purl, [...(matchedByPurl.get(f.purl) ?? []), f]);
+      const findingsOf = (p: PackageRows) => matchedByPurl.get(p.row.purl) ?? [];
+
+      const stored = await this.atomically(async ({ db: tx }) => {
         const inserted = await tx
           .insertInto('image')
           .values({ org_id: orgId, ...rows.image })
@@ -165,11 +182,13 @@ export class PlatformStore {
           .returning('id')
           .executeTakeFirst();
         let imageId: number;
+        let before: Set<string> | null = null;
         if (inserted) imageId = Number(inserted.id);
         else {
           // Updating the row first also locks it: concurrent pushes of one digest take turns from here.
           const updated = await tx.updateTable('image').set(rows.image).where('org_id', '=', orgId).where('digest', '=', rows.digest).returning('id').executeTakeFirstOrThrow();
           imageId = Number(updated.id);
+          before = await imageFindingKeys(tx, imageId);
           await tx.deleteFrom('image_layer').where('image_id', '=', imageId).execute();
           await tx.deleteFrom('image_package').where('image_id', '=', imageId).execute();
         }
@@ -180,18 +199,27 @@ export class PlatformStore {
           'image_layer',
           rows.imageLayers.map((r) => ({ image_id: imageId, ...r })),
         );
-        const packageIds = await storePackages(tx, this.dialect, rows.packages);
+        await storeNewPackages(tx, this.dialect, missing, findingsOf, at, ids);
         await insertMany(
           tx,
           this.dialect,
           'image_package',
-          rows.imagePackages.map(({ digest: key, ...r }) => ({ image_id: imageId, position: r.position, package_id: packageIds.get(key) as number, locations: r.locations, direct: r.direct })),
+          rows.imagePackages.map(({ digest: key, ...r }) => ({ image_id: imageId, position: r.position, package_id: ids.get(key) as number, locations: r.locations, direct: r.direct })),
         );
-        const packageIdByPurl = new Map([...rows.packageDigestByPurl].map(([purl, key]) => [purl, packageIds.get(key) as number]));
-        await writeFindings(tx, this.dialect, orgId, imageId, findings, packageIdByPurl, 'push', at, inserted !== undefined);
         if (payload.environment) await recordOne(tx, orgId, payload.environment, { namespace: null, workload: workloadOf(rows.image), workloadType: 'image', digest: rows.digest }, at);
+        await recordPushEvents(tx, this.dialect, orgId, imageId, before, at);
         return { digest: rows.digest, created: inserted !== undefined };
       });
+      if (!this.db.isTransaction) this.packageIds.remember(ids);
+      const packages = payload.sbom.packages;
+      const findings = imageFindings(
+        rows.imagePackages.map(({ digest: key, position }) => {
+          const id = ids.get(key);
+          const own = known.get(id as number);
+          return { locations: packages[position]?.locations ?? [], findings: own ?? matchedByPurl.get(packages[position]?.purl ?? '') ?? [] };
+        }),
+      );
+      return { ...stored, findings };
     } catch (err) {
       if (isSextantError(err)) throw err;
       throw new SextantError('STORE', `cannot store image ${rows.digest}: ${(err as Error).message}`, { cause: err });
@@ -224,29 +252,10 @@ export class PlatformStore {
     return row ? readSbom(row, await this.packagesOf(row.id)) : null;
   }
 
-  /** The open findings of image `digest` of org `orgId` (in the order stored), or null when there is no such image. */
+  /** The findings of image `digest` of org `orgId` (without exploit data), or null when there is no such image. */
   async getFindings(orgId: string, digest: string): Promise<Finding[] | null> {
     const row = await this.db.selectFrom('image').select('id').where('org_id', '=', orgId).where('digest', '=', digest).executeTakeFirst();
-    return row ? readFindings(this.db, Number(row.id)) : null;
-  }
-
-  /**
-   * Replace the findings of image `digest` of org `orgId` (a re-evaluation), recording what appeared and
-   * disappeared with `cause` (the advisory change). `database` names the advisory database they came from. Null
-   * when there is no such image.
-   */
-  async replaceFindings(orgId: string, digest: string, findings: Finding[], cause: string, options: { at?: string; database?: string } = {}): Promise<FindingChanges | null> {
-    const at = options.at ?? new Date().toISOString();
-    return this.atomically(async ({ db: tx }) => {
-      const row = await tx.selectFrom('image').select('id').where('org_id', '=', orgId).where('digest', '=', digest).executeTakeFirst();
-      if (!row) return null;
-      const imageId = Number(row.id);
-      if (options.database !== undefined) await tx.updateTable('image').set({ database: options.database }).where('id', '=', imageId).execute();
-      const purls = await tx.selectFrom('image_package').innerJoin('package', 'package.id', 'image_package.package_id').select(['package.purl', 'package.id']).where('image_package.image_id', '=', imageId).orderBy('image_package.position').execute();
-      const packageIdByPurl = new Map<string, number>();
-      for (const p of purls) if (!packageIdByPurl.has(p.purl)) packageIdByPurl.set(p.purl, Number(p.id));
-      return writeFindings(tx, this.dialect, orgId, imageId, findings, packageIdByPurl, cause, at);
-    });
+    return row ? readImageFindings(this.db, Number(row.id)) : null;
   }
 
   /** The org's finding events after `afterSeq` (of image `digest` when given), oldest first. */

@@ -1,12 +1,13 @@
 // The store's side of re-evaluation: the stored packages an advisory change concerns (through their OSV
-// coordinates), the images holding them, and the replacement of those packages' findings on every such image in
-// a few statements, recording what appeared and disappeared. Nothing is re-cataloged: packages are read back.
-import type { Insertable, Kysely } from 'kysely';
-import type { Location, Package } from '../../core/package.ts';
+// coordinates), the images holding them, and the replacement of those packages' findings in a few statements,
+// recording on every image holding them what appeared and disappeared. Nothing is re-cataloged: packages are read
+// back.
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Package } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
-import { type Dialect, insertMany } from './bulk-insert.ts';
+import { type Dialect, insertMany, jsonRelation, oneOfNumbers, valuesPerCondition } from './bulk-insert.ts';
 import { ROWS_PER_STATEMENT } from './chunks.ts';
-import { lockFindingEvents } from './findings.ts';
+import { findingData, lockFindingEvents, packageFindingRow } from './findings.ts';
 import { readPackage } from './image-rows.ts';
 import type { PlatformDatabase } from './schema.ts';
 
@@ -14,15 +15,6 @@ import type { PlatformDatabase } from './schema.ts';
 export interface StoredPackage {
   packageId: number;
   package: Package;
-}
-
-/** One image holding some of the concerned packages, with each one's locations there. */
-export interface ImageHolding {
-  orgId: string;
-  imageId: number;
-  digest: string;
-  /** Package row id → its locations in this image. */
-  locations: Map<number, Location[]>;
 }
 
 /** The stored packages whose OSV coordinates are among `keys` (`ecosystem\nname`, as `affectedKey` writes them). */
@@ -48,31 +40,26 @@ export async function packagesForKeys(db: Kysely<PlatformDatabase>, keys: Readon
   return [...out.values()];
 }
 
-/** The images (of every org) holding any of `packageIds`, with those packages' locations in each. */
-export async function imagesHolding(db: Kysely<PlatformDatabase>, packageIds: readonly number[]): Promise<ImageHolding[]> {
-  const images = new Map<number, ImageHolding>();
-  for (let i = 0; i < packageIds.length; i += ROWS_PER_STATEMENT) {
+/** The ids of the images (of every org) holding any of `packageIds`. */
+export async function imagesHolding(db: Kysely<PlatformDatabase>, dialect: Dialect, packageIds: readonly number[]): Promise<Set<number>> {
+  const images = new Set<number>();
+  const step = valuesPerCondition(dialect, packageIds.length);
+  for (let i = 0; i < packageIds.length; i += step) {
     const rows = await db
       .selectFrom('image_package')
-      .innerJoin('image', 'image.id', 'image_package.image_id')
-      .select(['image.id', 'image.org_id', 'image.digest', 'image_package.package_id', 'image_package.locations'])
-      .where('image_package.package_id', 'in', packageIds.slice(i, i + ROWS_PER_STATEMENT))
+      .select('image_id')
+      .distinct()
+      .where(oneOfNumbers(dialect, 'package_id', packageIds.slice(i, i + step)))
       .execute();
-    for (const r of rows) {
-      let image = images.get(r.id);
-      if (!image) images.set(r.id, (image = { orgId: r.org_id, imageId: r.id, digest: r.digest, locations: new Map() }));
-      image.locations.set(r.package_id, JSON.parse(r.locations) as Location[]);
-    }
+    for (const r of rows) images.add(Number(r.image_id));
   }
-  return [...images.values()];
+  return images;
 }
 
-/** What a replacement changed, over all the images it touched. */
+/** What a replacement changed: image findings that appeared and disappeared, over every image holding the packages. */
 export interface PackageFindingChanges {
   appeared: number;
   disappeared: number;
-  /** Images whose findings changed. */
-  changedImages: number;
 }
 
 /**
@@ -81,133 +68,110 @@ export interface PackageFindingChanges {
  */
 const CITED_DATABASE = /"database":"[^"]*"/g;
 
+/** A package finding that appeared or disappeared, as the event statements join it to the images holding the package. */
+interface FindingChange {
+  package_id: number;
+  display_id: string;
+  purl: string;
+}
+
+const CHANGE_COLUMNS = { package_id: 'integer', display_id: 'text', purl: 'text' } as const;
+
 /**
- * On each of `images`, make the findings of the packages in `packageIds` (at most ROWS_PER_STATEMENT) those
- * `findingsFor(image, packageId)` gives (inside the caller's transaction `tx`), leaving the image's other findings
- * alone; differences become events at `at` with `cause`. Only what changed is written: a finding whose content is
- * the same but for the advisory database it cites stays as stored; one whose content changed is rewritten in
- * place, keeping its first-seen time and position; a new one goes after the image's last. `findingsFor` may give
- * the same Finding objects for several images: each object is serialized once.
+ * Inside the caller's transaction `tx`: make `findings` (by package id, at most ROWS_PER_STATEMENT packages) the
+ * stored findings of those packages, and record on every image holding one of them the findings that appeared
+ * and disappeared there, at `at` with `cause`. Only what changed is written: a package whose findings are the same
+ * but for the advisory database they cite stays as stored; a changed package's list is rewritten, keeping when
+ * each finding was first seen. An image gains (or loses) a finding only when no other package of it with the same
+ * purl already has (or still has) it.
  */
-export async function replacePackageFindings(
-  tx: Kysely<PlatformDatabase>,
-  dialect: Dialect,
-  images: readonly ImageHolding[],
-  packageIds: readonly number[],
-  findingsFor: (image: ImageHolding, packageId: number) => Finding[],
-  cause: string,
-  at: string,
-): Promise<PackageFindingChanges> {
-  const changes: PackageFindingChanges = { appeared: 0, disappeared: 0, changedImages: 0 };
-  const keyOf = (id: string, purl: string) => `${id}\n${purl}`;
-  const concerned = new Set(packageIds);
-  const serialized = new WeakMap<Finding, { data: string; comparable: string }>();
-  const serialize = (f: Finding) => {
-    let text = serialized.get(f);
-    if (!text) {
-      const data = JSON.stringify(f);
-      serialized.set(f, (text = { data, comparable: data.replace(CITED_DATABASE, '') }));
-    }
-    return text;
-  };
-  const allEvents: Insertable<PlatformDatabase['finding_event']>[] = [];
-  const recordEvent = (image: ImageHolding, displayId: string, purl: string, kind: 'appeared' | 'disappeared') => allEvents.push({ org_id: image.orgId, image_id: image.imageId, display_id: displayId, purl, kind, at, cause });
-  for (let i = 0; i < images.length; i += ROWS_PER_STATEMENT) {
-    const chunk = images.slice(i, i + ROWS_PER_STATEMENT);
-    const imageIds = chunk.map((img) => img.imageId);
-    const old = await tx
-      .selectFrom('finding')
-      .select(['image_id', 'package_id', 'display_id', 'purl', 'first_seen', 'position', 'data'])
-      .where('image_id', 'in', imageIds)
-      .where('package_id', 'in', packageIds)
-      .execute();
-    const oldByImage = new Map<number, Map<string, (typeof old)[number]>>();
-    for (const r of old) {
-      const m = oldByImage.get(r.image_id) ?? new Map();
-      m.set(keyOf(r.display_id, r.purl), r);
-      oldByImage.set(r.image_id, m);
-    }
-    const rows: Insertable<PlatformDatabase['finding']>[] = [];
-    // Rows to delete: findings gone, and findings rewritten in place.
-    const removed: { imageId: number; position: number }[] = [];
-    const added: { image: ImageHolding; finding: Finding; packageId: number; data: string }[] = [];
-    const row = (image: ImageHolding, f: Finding, packageId: number, data: string, position: number, firstSeen: string): Insertable<PlatformDatabase['finding']> => ({
-      org_id: image.orgId,
-      image_id: image.imageId,
-      position,
-      package_id: packageId,
-      purl: f.purl,
-      display_id: f.id,
-      ids: JSON.stringify(f.ids),
-      advisory_ids: JSON.stringify(f.advisoryIds),
-      severity: f.severity?.rating ?? 'unknown',
-      data,
-      first_seen: firstSeen,
-    });
-    for (const image of chunk) {
-      const before = oldByImage.get(image.imageId) ?? new Map<string, (typeof old)[number]>();
-      const after = new Map<string, { finding: Finding; packageId: number }>();
-      for (const packageId of image.locations.keys()) {
-        if (!concerned.has(packageId)) continue;
-        for (const f of findingsFor(image, packageId)) if (!after.has(keyOf(f.id, f.purl))) after.set(keyOf(f.id, f.purl), { finding: f, packageId });
-      }
-      let changed = false;
-      for (const [key, r] of before) {
-        if (after.has(key)) continue;
-        removed.push({ imageId: image.imageId, position: r.position });
-        recordEvent(image, r.display_id, r.purl, 'disappeared');
-        changes.disappeared++;
+export async function replacePackageFindings(tx: Kysely<PlatformDatabase>, dialect: Dialect, findings: ReadonlyMap<number, readonly Finding[]>, cause: string, at: string): Promise<PackageFindingChanges> {
+  const packageIds = [...findings.keys()];
+  const old = packageIds.length
+    ? await tx.selectFrom('package_finding').select(['package_id', 'display_id', 'purl', 'data', 'first_seen']).where(oneOfNumbers(dialect, 'package_id', packageIds)).orderBy('package_id').orderBy('position').execute()
+    : [];
+  const oldByPackage = new Map<number, Map<string, (typeof old)[number]>>();
+  for (const r of old) {
+    const id = Number(r.package_id);
+    const m = oldByPackage.get(id) ?? new Map<string, (typeof old)[number]>();
+    m.set(r.display_id, r);
+    oldByPackage.set(id, m);
+  }
+  const appeared: FindingChange[] = [];
+  const disappeared: FindingChange[] = [];
+  const rewritten: number[] = [];
+  const rows: Insertable<PlatformDatabase['package_finding']>[] = [];
+  for (const [packageId, list] of findings) {
+    const before = oldByPackage.get(packageId) ?? new Map<string, (typeof old)[number]>();
+    const after = new Map<string, Finding>();
+    for (const f of list) if (!after.has(f.id)) after.set(f.id, f);
+    let changed = before.size !== after.size;
+    const data = new Map<string, string>();
+    for (const [id, f] of after) {
+      const text = findingData(f);
+      data.set(id, text);
+      const kept = before.get(id);
+      if (!kept) {
+        appeared.push({ package_id: packageId, display_id: id, purl: f.purl });
         changed = true;
-      }
-      for (const [key, { finding: f, packageId }] of after) {
-        const kept = before.get(key);
-        const { data, comparable } = serialize(f);
-        if (!kept) {
-          added.push({ image, finding: f, packageId, data });
-          recordEvent(image, f.id, f.purl, 'appeared');
-          changes.appeared++;
-          changed = true;
-        } else if (kept.package_id !== packageId || (kept.data !== data && kept.data.replace(CITED_DATABASE, '') !== comparable)) {
-          removed.push({ imageId: image.imageId, position: kept.position });
-          rows.push(row(image, f, packageId, data, kept.position, kept.first_seen));
-        }
-      }
-      if (changed) changes.changedImages++;
+      } else if (kept.data !== text && kept.data.replace(CITED_DATABASE, '') !== text.replace(CITED_DATABASE, '')) changed = true;
     }
-    // New findings go after each image's last one (looked up image by image: one index probe each).
-    const gaining = [...new Set(added.map((a) => a.image.imageId))];
-    const lastPositions = gaining.length
-      ? await tx
-          .selectFrom('image')
-          .select((eb) => ['image.id', eb.selectFrom('finding').select((f) => f.fn.max('finding.position').as('last')).whereRef('finding.image_id', '=', 'image.id').as('last')])
-          .where('image.id', 'in', gaining)
-          .execute()
-      : [];
-    const nextPosition = new Map(lastPositions.map((r) => [Number(r.id), r.last === null ? 0 : Number(r.last) + 1]));
-    for (const { image, finding, packageId, data } of added) {
-      const position = nextPosition.get(image.imageId) ?? 0;
-      nextPosition.set(image.imageId, position + 1);
-      rows.push(row(image, finding, packageId, data, position, at));
-    }
-    for (let j = 0; j < removed.length; j += ROWS_PER_STATEMENT) {
-      const positions = removed.slice(j, j + ROWS_PER_STATEMENT);
-      await tx
-        .deleteFrom('finding')
-        .where((eb) =>
-          eb(
-            eb.refTuple('image_id', 'position'),
-            'in',
-            positions.map((r) => eb.tuple(r.imageId, r.position)),
-          ),
-        )
-        .execute();
-    }
-    await insertMany(tx, dialect, 'finding', rows);
+    for (const [id, r] of before) if (!after.has(id)) disappeared.push({ package_id: packageId, display_id: id, purl: r.purl });
+    if (!changed) continue;
+    rewritten.push(packageId);
+    let position = 0;
+    for (const [id, f] of after) rows.push(packageFindingRow(packageId, f, data.get(id) as string, position++, before.get(id)?.first_seen ?? at));
   }
-  // Events go in last, under their orgs' locks, so each org's events commit in seq order (see lockFindingEvents).
-  if (allEvents.length > 0) {
-    await lockFindingEvents(tx, dialect, allEvents.map((e) => e.org_id));
-    await insertMany(tx, dialect, 'finding_event', allEvents);
+  const changes: PackageFindingChanges = { appeared: 0, disappeared: 0 };
+  if (rewritten.length === 0) return changes;
+
+  // Events go in under their orgs' locks (see lockFindingEvents), taken before the first of them.
+  if (appeared.length + disappeared.length > 0) {
+    const orgs = await tx
+      .selectFrom('image_package')
+      .innerJoin('image', 'image.id', 'image_package.image_id')
+      .select('image.org_id')
+      .distinct()
+      .where(oneOfNumbers(dialect, 'image_package.package_id', [...new Set([...appeared, ...disappeared].map((c) => c.package_id))]))
+      .execute();
+    await lockFindingEvents(
+      tx,
+      dialect,
+      orgs.map((o) => o.org_id),
+    );
   }
+  // Appearances are judged against the findings before the change, disappearances against those after it.
+  if (appeared.length > 0) changes.appeared = await recordChanges(tx, dialect, appeared, 'appeared', cause, at);
+  await tx.deleteFrom('package_finding').where(oneOfNumbers(dialect, 'package_id', rewritten)).execute();
+  await insertMany(tx, dialect, 'package_finding', rows);
+  if (disappeared.length > 0) changes.disappeared = await recordChanges(tx, dialect, disappeared, 'disappeared', cause, at);
   return changes;
+}
+
+/**
+ * Record `kind` events for `changes` on every image holding their packages, but images where another package with
+ * the same purl has the finding (as the store is now); returns the number recorded.
+ */
+async function recordChanges(tx: Kysely<PlatformDatabase>, dialect: Dialect, changes: readonly FindingChange[], kind: 'appeared' | 'disappeared', cause: string, at: string): Promise<number> {
+  let recorded = 0;
+  for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
+    const relation = jsonRelation(dialect, 'c', CHANGE_COLUMNS, changes.slice(i, i + ROWS_PER_STATEMENT) as unknown as Record<string, unknown>[]);
+    const result = await sql`
+      insert into finding_event (org_id, image_id, display_id, purl, kind, at, cause)
+      select e.org_id, e.image_id, e.display_id, e.purl, ${kind}, ${at}, ${cause}
+      from (
+        select distinct i.org_id, ip.image_id, c.display_id, c.purl
+        from ${relation}
+        join image_package ip on ip.package_id = c.package_id
+        join image i on i.id = ip.image_id
+        where not exists (
+          select 1 from package_finding pf
+          join image_package other on other.package_id = pf.package_id and other.image_id = ip.image_id
+          where pf.display_id = c.display_id and pf.purl = c.purl and pf.package_id <> c.package_id
+        )
+      ) e
+      order by e.image_id, e.purl, e.display_id`.execute(tx);
+    recorded += Number(result.numAffectedRows ?? 0);
+  }
+  return recorded;
 }

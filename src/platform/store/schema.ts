@@ -1,5 +1,6 @@
 // The platform store's tables, as Kysely sees them. Layers and packages are content-addressed rows that images
-// reference; what varies per image (positions, locations, findings) sits in the referencing rows.
+// reference; what varies per image (positions, locations) sits in the referencing rows. Findings belong to package
+// content: an image's findings are its packages' findings.
 import type { ColumnType, Generated } from 'kysely';
 
 /** An integer PostgreSQL may hand back as a string (bigint) and SQLite as a number. */
@@ -47,7 +48,7 @@ export interface ImageTable {
   /** Chain ID of the whole layer chain (null for no layers): base detection looks images up by it. */
   chain_id: string | null;
   package_count: number;
-  /** Digest of the advisory database the stored findings came from. */
+  /** Digest of the advisory database when the image was pushed (its packages' findings follow later updates). */
   database: string;
   /** JSON of the whole ImageMetadata (provenance included). */
   metadata: string;
@@ -112,26 +113,28 @@ export interface ImagePackageTable {
   direct: number | null;
 }
 
-/** One open finding of an image (a vulnerability in one package). */
-export interface FindingTable {
-  org_id: string;
-  image_id: number;
-  /** Position in the image's finding list (the matcher's order). */
+/**
+ * One vulnerability of one stored package under the current advisories: findings belong to package content, so a
+ * package in a thousand images is matched and stored once, and an image's findings are those of its packages
+ * (with the image's own layers). Re-evaluation rewrites these rows only.
+ */
+export interface PackageFindingTable {
+  package_id: number;
+  /** Position in the package's finding list (the matcher's order). */
   position: number;
-  /** The package it is in, when the image lists its purl. */
-  package_id: number | null;
-  purl: string;
-  /** The id shown first (Finding.id). */
+  /** The id shown first (Finding.id); unique per package. */
   display_id: string;
+  /** The package's purl, as the finding names it. */
+  purl: string;
   /** JSON array of every id of the vulnerability. */
   ids: string;
   /** JSON array of the matched advisories' ids. */
   advisory_ids: string;
   /** Severity rating, `unknown` when none. */
   severity: string;
-  /** JSON of the whole Finding. */
+  /** JSON of the Finding without what an image or the exploit data add (`layers`, `kev`, `epss`, `vex`). */
   data: string;
-  /** When this finding (display id + purl) was first seen on this image. */
+  /** When the package first had this finding. */
   first_seen: string;
 }
 
@@ -258,7 +261,7 @@ export interface PlatformDatabase {
   package: PackageTable;
   package_coordinate: PackageCoordinateTable;
   image_package: ImagePackageTable;
-  finding: FindingTable;
+  package_finding: PackageFindingTable;
   finding_event: FindingEventTable;
   environment: EnvironmentTable;
   deployment: DeploymentTable;
@@ -279,7 +282,7 @@ export const PLATFORM_TABLES = [
   'package',
   'package_coordinate',
   'image_package',
-  'finding',
+  'package_finding',
   'finding_event',
   'environment',
   'deployment',

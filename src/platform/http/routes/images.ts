@@ -79,7 +79,7 @@ export function registerImageRoutes(app: ApiInstance, { store, service }: RouteD
       },
     },
     async (request) => {
-      const findings = await store.getFindings(principalOf(request).orgId, request.params.digest);
+      const findings = await service.findings(principalOf(request), request.params.digest);
       if (!findings) throw notFound(`image ${request.params.digest}`);
       return { digest: request.params.digest, findings };
     },
