@@ -32,10 +32,10 @@ export class PackageIdCache {
     return unknown;
   }
 
-  /** Remember `ids` (of committed rows). */
-  remember(ids: ReadonlyMap<string, number>): void {
-    if (this.ids.size + ids.size > this.capacity) this.ids = new Map();
-    for (const [digest, id] of ids) this.ids.set(digest, id);
+  /** Remember `entries` (digest and id of committed rows). */
+  remember(entries: readonly (readonly [string, number])[]): void {
+    if (this.ids.size + entries.length > this.capacity) this.ids = new Map();
+    for (const [digest, id] of entries) this.ids.set(digest, id);
   }
 }
 

@@ -166,7 +166,11 @@ export class PlatformStore {
     const rows = imageRows(payload, at, database);
     try {
       const ids = new Map<string, number>();
-      await packageIdsByDigest(this.db, this.dialect, this.packageIds.lookup(rows.packages.map((p) => p.row.digest), ids), ids);
+      const unknown = this.packageIds.lookup(
+        rows.packages.map((p) => p.row.digest),
+        ids,
+      );
+      await packageIdsByDigest(this.db, this.dialect, unknown, ids);
       const missing = rows.packages.filter((p) => !ids.has(p.row.digest));
       const known = await findingsOfPackages(this.db, this.dialect, [...ids.values()]);
       const matched = missing.length > 0 ? await matchNew(missing.map((p) => p.package)) : [];
@@ -210,7 +214,7 @@ export class PlatformStore {
         await recordPushEvents(tx, this.dialect, orgId, imageId, before, at);
         return { digest: rows.digest, created: inserted !== undefined };
       });
-      if (!this.db.isTransaction) this.packageIds.remember(ids);
+      if (!this.db.isTransaction) this.packageIds.remember(unknown.map((digest) => [digest, ids.get(digest) as number]));
       const packages = payload.sbom.packages;
       const findings = imageFindings(
         rows.imagePackages.map(({ digest: key, position }) => {
