@@ -55,7 +55,9 @@ export async function openDatabase<DB>(location: StoreLocation, what: string, po
         }
       }
       const pool = new pg.Pool({ connectionString: location.url, max: poolSize, ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}) });
-      pool.on('connect', preparingStatements);
+      // A pooler that hands each transaction another server connection (PgBouncer's transaction mode before 1.21)
+      // loses named statements: SEXTANT_PG_PREPARED_STATEMENTS=off keeps every statement unnamed.
+      if (process.env.SEXTANT_PG_PREPARED_STATEMENTS !== 'off') pool.on('connect', preparingStatements);
       db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     } else {
       db = new Kysely<DB>({ dialect: nodeSqliteDialect(location.url) });
