@@ -1,9 +1,10 @@
-// `npm run bench -- server [--only sqlite|postgres] [--images N] [--stored N] [--concurrency N] [--profile DIR]`:
+// `npm run bench -- server [--only sqlite|postgres] [--images N] [--stored N] [--concurrency N] [--servers N] [--profile DIR]`:
 // the platform under load, on SQLite (a temporary --data directory) and on PostgreSQL ($DATABASE_URL, default
 // postgres://postgres@127.0.0.1:5432/test, in a fresh schema dropped afterwards). For each, a real `sextant server`
 // (startServer in a child process, bench/server-child.ts) with 20,000 advisories preloaded (AdvisoryStore.upsert)
 // over the package names the images use (bench/server-workload.ts), then:
-//   1. 1,000 pushes (POST /api/v1/images) of 200-package SBOMs, 8 at a time over keep-alive: pushes/s (goal ≥ 200/s
+//   1. 1,000 pushes (POST /api/v1/images) of 200-package SBOMs, 8 at a time over keep-alive (with --servers N on
+//      PostgreSQL, round-robin over N server processes sharing the database): pushes/s (goal ≥ 200/s
 //      on PostgreSQL) and latency;
 //   2. 500 local analyses (POST /api/v1/analysis) of those images, one at a time: p50/p95/p99 (goal p95 ≤ 50 ms);
 //   3. 9,000 small pushes through the same API (a distroless Debian base and a Go binary), so that 10,000 images are
@@ -49,6 +50,7 @@ interface Options {
   images: number;
   stored: number;
   concurrency: number;
+  servers: number;
   profile: string | null;
   databaseUrl: string;
 }
@@ -110,6 +112,7 @@ function parseArgs(args: string[]): Options {
     images,
     stored: Math.max(images, count('--stored', 10_000)),
     concurrency: count('--concurrency', 8),
+    servers: count('--servers', 1),
     profile: value('--profile') ?? null,
     databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   };
@@ -120,7 +123,8 @@ async function runOn(database: Database, options: Options, workload: Workload, p
   const schema = `sextant_bench_${process.pid}_${Date.now().toString(36)}`;
   const location: StoreLocation = database === 'sqlite' ? { url: join(dir, 'sextant.sqlite') } : { url: options.databaseUrl, schema };
   const checks: string[] = [];
-  let child: ChildProcess | null = null;
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
   let store: PlatformStore | null = null;
   let advisories: AdvisoryStore | null = null;
   let closeClient: (() => void) | null = null;
@@ -137,8 +141,7 @@ async function runOn(database: Database, options: Options, workload: Workload, p
     const preloadSeconds = (performance.now() - started) / 1000;
     progress(`preloaded ${preload.length} advisories in ${preloadSeconds.toFixed(1)} s`);
 
-    const server = await startChild(
-      {
+    const serverOptions = {
         port: 0,
         host: '127.0.0.1',
         data: dir,
@@ -149,20 +152,28 @@ async function runOn(database: Database, options: Options, workload: Workload, p
         version: 'bench',
         rateLimit: { max: 1_000_000_000, timeWindow: 60_000 },
         bootstrapToken: TOKEN,
-      },
-      options.profile,
-    );
-    child = server.child;
-    const api = client(server.url);
-    closeClient = api.close;
+    };
+    // One server process, or (PostgreSQL, --servers N) several sharing the database, as a scaled-out site runs them;
+    // the pushes go round-robin over them, everything else to the first.
+    for (let i = 0; i < (database === 'postgres' ? options.servers : 1); i++) {
+      const started = await startChild(serverOptions, options.profile);
+      children.push(started.child);
+      urls.push(started.url);
+    }
+    const pushClients = urls.map(client);
+    const api = pushClients[0] as Client;
+    closeClient = () => {
+      for (const c of pushClients) c.close();
+    };
     await api.post('/api/v1/catalog', JSON.stringify({ entries: workload.catalog }));
 
     // 1. Pushes of the realistic images.
     const bodies = workload.images.map((sbom) => Buffer.from(JSON.stringify({ sbom, secrets: [] })));
     let findings = 0;
     started = performance.now();
+    let turn = 0;
     const pushTimes = await runPool(bodies, options.concurrency, async (body) => {
-      const answer = (await api.post('/api/v1/images', body)) as { findings: unknown[] };
+      const answer = (await (pushClients[turn++ % pushClients.length] as Client).post('/api/v1/images', body)) as { findings: unknown[] };
       findings += answer.findings.length;
     });
     const pushSeconds = (performance.now() - started) / 1000;
@@ -249,7 +260,7 @@ async function runOn(database: Database, options: Options, workload: Workload, p
   } finally {
     closeClient?.();
     await Promise.allSettled([store?.close(), advisories?.close()]);
-    if (child) await stopChild(child);
+    await Promise.all(children.map(stopChild));
     rmSync(dir, { recursive: true, force: true });
     if (database === 'postgres') await dropSchema(options.databaseUrl, schema);
   }
@@ -399,7 +410,7 @@ function report(results: readonly Figures[], options: Options, workload: Workloa
   const light = options.stored - options.images;
   const rows: [string, string[], string][] = [
     [`advisories preloaded (${PRELOADED})`, column((r) => `${r.preloadSeconds.toFixed(1)} s`), ''],
-    [`pushes/s (${options.images} × 200 packages, ${options.concurrency} at a time)`, column((r) => r.pushRate.toFixed(0)), '≥ 200 on PostgreSQL'],
+    [`pushes/s (${options.images} × 200 packages, ${options.concurrency} at a time${options.servers > 1 ? `, PostgreSQL over ${options.servers} servers` : ''})`, column((r) => r.pushRate.toFixed(0)), '≥ 200 on PostgreSQL'],
     ['push latency p50 / p95', column((r) => `${r.pushP50.toFixed(0)} / ${r.pushP95.toFixed(0)} ms`), ''],
     ['findings per pushed image (mean)', column((r) => r.findingsPerImage.toFixed(0)), ''],
     [`small pushes/s (${light}, 16 at a time)`, column((r) => r.lightRate.toFixed(0)), ''],
