@@ -87,7 +87,7 @@ export async function openPlatformRuntime(options: RuntimeOptions): Promise<Plat
       onFindingEvents: (orgId) => webhooks.collect(orgId),
     });
     const layerCacheDir = options.layerCacheDir === undefined ? (options.database ? sextantHome() : workDir) : options.layerCacheDir;
-    const handlers = createJobHandlers({ service, webhooks, version: options.version, insecureRegistries: options.insecureRegistries ?? [], layerCacheDir });
+    const handlers = createJobHandlers({ service, store, webhooks, version: options.version, insecureRegistries: options.insecureRegistries ?? [], layerCacheDir });
     const stores = advisories;
     return {
       store,

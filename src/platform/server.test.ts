@@ -1,7 +1,8 @@
 // `startServer` and `sextant server` for real: listening on 127.0.0.1, bootstrapping a fresh database with its first
-// admin token (generated or from SEXTANT_BOOTSTRAP_TOKEN), keeping it across restarts, stopping on SIGTERM.
+// admin token (generated or from SEXTANT_BOOTSTRAP_TOKEN), keeping it across restarts, stopping on SIGTERM,
+// scheduling the daily pruning of finished history unless --retention-days is 0.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,8 @@ import { isSextantError } from '../core/errors.ts';
 import { zipSync } from 'fflate';
 import { FeedServer } from '../../test/support/feed-server.ts';
 import { testSchemas } from '../../test/support/pg-schemas.ts';
+import { readJob, type JobRecord } from './store/jobs.ts';
+import { PlatformStore } from './store/platform-store.ts';
 import { startServer } from './server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-server-'));
@@ -75,6 +78,55 @@ describe('startServer', () => {
     await expect(sqliteUrl).rejects.toSatisfy((e) => isSextantError(e, 'USAGE'));
   });
 
+  it('prunes finished history once a day with the default retention of 30 days, and never with 0', async () => {
+    const data = join(dir, 'retention');
+    const day = Math.floor(Date.now() / 86_400_000);
+    const key = `prune-history:24h:${day}`;
+    // A job record finished 31 days ago, left by an earlier run.
+    const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    mkdirSync(data, { recursive: true });
+    const seeded = await PlatformStore.open({ url: join(data, 'sextant.sqlite') });
+    await seeded.db
+      .insertInto('job')
+      .values({ id: 'old-job', org_id: null, kind: 'deliver-webhook', payload: '{}', state: 'done', attempts: 1, max_attempts: 3, run_at: old, job_key: null, last_error: null, result: null, created_at: old, updated_at: old })
+      .execute();
+    await seeded.close();
+
+    const keep = await startServer({ port: 0, host: '127.0.0.1', data, version: 't', retentionDays: 0, print: () => {} });
+    await keep.close();
+    let store = await PlatformStore.open({ url: join(data, 'sextant.sqlite') });
+    try {
+      expect((await store.db.selectFrom('job').select('id').execute()).map((r) => r.id)).toEqual(['old-job']);
+    } finally {
+      await store.close();
+    }
+
+    const server = await startServer({ port: 0, host: '127.0.0.1', data, version: 't', jobs: { pollInterval: 20 }, print: () => {} });
+    store = await PlatformStore.open({ url: join(data, 'sextant.sqlite') });
+    try {
+      let job: JobRecord | null = null;
+      const deadline = Date.now() + 20_000;
+      while (!(job?.state === 'done' || job?.state === 'failed') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        const row = await store.db.selectFrom('job').select('id').where('job_key', '=', key).executeTakeFirst();
+        job = row ? await readJob(store.db, row.id) : null;
+      }
+      expect(job).toMatchObject({ kind: 'prune-history', state: 'done', payload: { retentionDays: 30 }, runAt: new Date(day * 86_400_000).toISOString(), result: { jobs: 1, deliveries: 0 } });
+      expect((await store.db.selectFrom('job').select('job_key').execute()).map((r) => r.job_key)).toEqual([key]);
+    } finally {
+      await store.close();
+      await server.close();
+    }
+  });
+
+  it('refuses a retention that is not whole days from 0 to 3650', async () => {
+    for (const retentionDays of [-1, 1.5, 3651]) {
+      await expect(startServer({ port: 0, host: '127.0.0.1', data: join(dir, 'bad-retention'), version: 't', retentionDays, print: () => {} })).rejects.toSatisfy(
+        (e) => isSextantError(e, 'USAGE') && (e as Error).message === '--retention-days takes whole days from 0 (keep everything) to 3650',
+      );
+    }
+  });
+
   it.runIf(databaseUrl)('serves from PostgreSQL with --database', async () => {
     const printed: string[] = [];
     const server = await startServer({ port: 0, host: '127.0.0.1', data: join(dir, 'unused'), database: databaseUrl, databaseSchema: schema, version: 't', print: (l) => printed.push(l) });
@@ -128,6 +180,23 @@ describe('sextant server', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toBe('sextant: --port must be a port number (0 to 65535), not "eighty"\n');
+  });
+
+  it('refuses a bad --retention-days with a one-line usage error', async () => {
+    const run = (value: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', main, 'server', '--port', '0', '--data', join(dir, 'bad-retention-cli'), `--retention-days=${value}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+    const values = ['1.5', '-1', '3651', 'thirty', ''];
+    const results = await Promise.all(values.map(run));
+    results.forEach((result, i) => {
+      expect(result).toEqual({ code: 2, stdout: '', stderr: `sextant: --retention-days takes whole days from 0 (keep everything) to 3650, not "${values[i]}"\n` });
+    });
   });
 
   it('syncs advisories from its source over POST /api/v1/advisories/sync and answers with what the sync re-evaluated', async () => {

@@ -1,9 +1,10 @@
 // `sextant server`: opens the platform and advisory stores on one database (a SQLite file under --data, or
 // PostgreSQL), bootstraps a fresh database with an org and its first admin token, serves the API, and runs jobs
-// (registry analyses, webhook deliveries, scheduled advisory syncs) in-process on either database.
+// (registry analyses, webhook deliveries, scheduled advisory syncs, the daily pruning of finished history)
+// in-process on either database.
 import { SextantError } from '../core/errors.ts';
 import { buildApp } from './http/app.ts';
-import { type AdvisorySchedule, MAX_SYNC_INTERVAL_HOURS, scheduleAdvisorySyncs } from './jobs/advisory-schedule.ts';
+import { isRetentionDays, MAX_RETENTION_DAYS, MAX_SYNC_INTERVAL_HOURS, type Schedule, scheduleAdvisorySyncs, scheduleHistoryPrunes } from './jobs/schedules.ts';
 import { openPlatformRuntime, type RuntimeOptions } from './runtime.ts';
 import type { PlatformStore } from './store/platform-store.ts';
 
@@ -18,6 +19,11 @@ export interface ServerOptions extends RuntimeOptions {
   bootstrapToken?: string | undefined;
   /** Queue a `sync-advisories` job every this many hours (`--sync-interval`); 0 or none: no scheduled syncs. */
   syncIntervalHours?: number | undefined;
+  /**
+   * Delete finished jobs and webhook deliveries older than this many days, as a `prune-history` job queued once a
+   * day (`--retention-days`); default DEFAULT_RETENTION_DAYS, 0: never.
+   */
+  retentionDays?: number | undefined;
   /** Where the bootstrap notice goes; default stdout. */
   print?: (line: string) => void;
 }
@@ -28,6 +34,9 @@ export interface RunningServer {
   /** Stop accepting requests, finish those in flight and the jobs running, close the stores. */
   close(): Promise<void>;
 }
+
+/** How long finished jobs and webhook deliveries are kept unless `retentionDays` says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 30;
 
 /** The name of the org a fresh database starts with. */
 export const DEFAULT_ORG = 'default';
@@ -40,9 +49,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const syncInterval = options.syncIntervalHours ?? 0;
   if (!(syncInterval >= 0 && syncInterval <= MAX_SYNC_INTERVAL_HOURS)) throw new SextantError('USAGE', `--sync-interval takes hours from 0 (off) to ${MAX_SYNC_INTERVAL_HOURS}`);
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  if (!(retentionDays === 0 || isRetentionDays(retentionDays))) throw new SextantError('USAGE', `--retention-days takes whole days from 0 (keep everything) to ${MAX_RETENTION_DAYS}`);
   const runtime = await openPlatformRuntime(options);
   const { store, service, queue, webhooks } = runtime;
-  let schedule: AdvisorySchedule | null = null;
+  const schedules: Schedule[] = [];
   let queueStarted = false;
   try {
     await bootstrap(store, options.bootstrapToken, print);
@@ -58,14 +69,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     queueStarted = true;
     // Events recorded while no process was collecting them (a stop right after a push) are delivered now.
     await webhooks.collect(null);
-    if (syncInterval > 0) schedule = scheduleAdvisorySyncs(queue, syncInterval, options.log);
+    if (syncInterval > 0) schedules.push(scheduleAdvisorySyncs(queue, syncInterval, options.log));
+    if (retentionDays > 0) schedules.push(scheduleHistoryPrunes(queue, retentionDays, options.log));
     const address = await app.listen({ port: options.port, host: options.host });
     let closing: Promise<void> | null = null;
     return {
       url: address,
       close() {
         closing ??= (async () => {
-          schedule?.stop();
+          for (const schedule of schedules) schedule.stop();
           await app.close();
           await queue.stop();
           await runtime.close();
@@ -74,7 +86,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     };
   } catch (err) {
-    schedule?.stop();
+    for (const schedule of schedules) schedule.stop();
     if (queueStarted) await queue.stop().catch(() => undefined);
     await runtime.close().catch(() => undefined);
     throw err;

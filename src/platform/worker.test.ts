@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isSextantError } from '../core/errors.ts';
 import { FeedServer } from '../../test/support/feed-server.ts';
 import { testSchemas } from '../../test/support/pg-schemas.ts';
-import { scheduleAdvisorySyncs } from './jobs/advisory-schedule.ts';
+import { scheduleAdvisorySyncs } from './jobs/schedules.ts';
 import { PostgresJobQueue } from './jobs/postgres-queue.ts';
 import { readJob, type JobRecord } from './store/jobs.ts';
 import { PlatformStore } from './store/platform-store.ts';

@@ -1,4 +1,4 @@
-// `sextant worker`: runs the platform's jobs (registry analyses, webhook deliveries, advisory syncs) from the
+// `sextant worker`: runs the platform's jobs (registry analyses, webhook deliveries, advisory syncs, prunings) from the
 // PostgreSQL queue it shares with every `sextant server` and other workers, and serves nothing. On SQLite the
 // server runs its jobs itself, so there is no worker.
 import { SextantError } from '../core/errors.ts';

@@ -10,6 +10,7 @@ interface ServerCommandOptions extends JobCommandOptions {
   data: string;
   database?: string;
   syncInterval: string;
+  retentionDays: string;
 }
 
 /** A TCP port from the command line or the environment. */
@@ -38,9 +39,12 @@ export function registerServer(program: Command): void {
     .option('--database <url>', 'a postgres:// URL: store everything in PostgreSQL instead');
   withJobOptions(command)
     .option('--sync-interval <hours>', 'sync advisories every this many hours, as a job only one process runs (0: never)', '0')
+    .option('--retention-days <days>', 'delete finished jobs and webhook deliveries older than this many days, once a day (0: keep everything)', '30')
     .action(async (opts: ServerCommandOptions) => {
       const syncIntervalHours = /^\d+(\.\d+)?$/.test(opts.syncInterval) ? Number(opts.syncInterval) : NaN;
       if (!(syncIntervalHours >= 0 && syncIntervalHours <= 720)) throw new SextantError('USAGE', `--sync-interval takes hours from 0 (never) to 720, not "${opts.syncInterval}"`);
+      const retentionDays = /^\d{1,4}$/.test(opts.retentionDays) ? Number(opts.retentionDays) : NaN;
+      if (!(retentionDays >= 0 && retentionDays <= 3650)) throw new SextantError('USAGE', `--retention-days takes whole days from 0 (keep everything) to 3650, not "${opts.retentionDays}"`);
       const port = opts.port !== undefined ? parsePort(opts.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : 8080;
       // fastify and the stores load only for this command.
       const { startServer, closeOnSignals } = await import('../../platform/server.ts');
@@ -54,6 +58,7 @@ export function registerServer(program: Command): void {
         rateLimit: rateLimitFromEnv(),
         bootstrapToken: process.env.SEXTANT_BOOTSTRAP_TOKEN || undefined,
         syncIntervalHours,
+        retentionDays,
       });
       process.stderr.write(`sextant: serving the API on ${server.url}/api/v1 (Ctrl-C to stop)\n`);
       const signal = await closeOnSignals(server);

@@ -1,11 +1,14 @@
 // The handlers of every job kind: analysing a registry image for an org (then pushing it through the service, as
-// `sextant push` would), delivering a webhook, and the scheduled advisory sync. The analysis code loads on first use.
+// `sextant push` would), delivering a webhook, the scheduled advisory sync, and the daily pruning of finished jobs
+// and deliveries. The analysis code loads on first use.
 import type { Analysis } from '../../analyze/analyze.ts';
 import { isSextantError } from '../../core/errors.ts';
 import { parseReference } from '../../image/reference.ts';
 import type { PlatformService } from '../service.ts';
+import type { PlatformStore } from '../store/platform-store.ts';
 import type { Webhooks } from '../webhooks.ts';
 import { type JobHandler, type JobKind, PermanentJobError } from './job-queue.ts';
+import { isRetentionDays, MAX_RETENTION_DAYS } from './schedules.ts';
 
 /** The payload of an `analyze-registry-image` job (`POST /api/v1/images/analyze`). */
 export interface AnalyzeImagePayload {
@@ -26,8 +29,24 @@ export interface AnalyzeImageResult {
   findings: number;
 }
 
+/** The payload of a `prune-history` job (queued daily by `sextant server --retention-days`). */
+export interface PruneHistoryPayload {
+  /** Finished jobs and deliveries older than this many days go. */
+  retentionDays: number;
+}
+
+/** What a finished `prune-history` job records as its result. */
+export interface PruneHistoryResult {
+  /** The cut-off: finished history before it was deleted. */
+  before: string;
+  jobs: number;
+  deliveries: number;
+}
+
 export interface JobHandlerDeps {
   service: PlatformService;
+  /** The platform store the pruning deletes from. */
+  store: Pick<PlatformStore, 'pruneHistory'>;
   webhooks: Webhooks;
   /** Sextant's version, recorded as the SBOM's tool. */
   version: string;
@@ -94,6 +113,13 @@ export function createJobHandlers(deps: JobHandlerDeps): Record<JobKind, JobHand
     'sync-advisories': async () => {
       const { sources, reevaluated } = await deps.service.syncAdvisories({});
       return { sources: sources.map((s) => ({ name: s.name, status: s.status, count: s.count })), reevaluated };
+    },
+
+    'prune-history': async (payload): Promise<PruneHistoryResult> => {
+      const retentionDays = (payload as Partial<PruneHistoryPayload> | null)?.retentionDays;
+      if (!isRetentionDays(retentionDays)) throw new PermanentJobError(`a prune-history job names its retention in whole days from 1 to ${MAX_RETENTION_DAYS}`);
+      const before = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
+      return { before, ...(await deps.store.pruneHistory(before)) };
     },
   };
 }

@@ -1,13 +1,14 @@
-// The job queue's contract: long work (registry analysis, webhook delivery, scheduled advisory syncs) is added as a
-// job and run by handlers in whichever process takes it. Two implementations: graphile-worker on PostgreSQL (many
-// processes share the queue) and a polled `job` table on SQLite (the server runs its jobs itself).
+// The job queue's contract: long work (registry analysis, webhook delivery, scheduled advisory syncs, the daily
+// pruning of finished history) is added as a job and run by handlers in whichever process takes it. Two
+// implementations: graphile-worker on PostgreSQL (many processes share the queue) and a polled `job` table on SQLite
+// (the server runs its jobs itself).
 import type { PlatformStore } from '../store/platform-store.ts';
 import type { JobRecord } from '../store/jobs.ts';
 
 export type { JobRecord };
 
 /** Every kind of job there is. */
-export const JOB_KINDS = ['deliver-webhook', 'analyze-registry-image', 'sync-advisories'] as const;
+export const JOB_KINDS = ['deliver-webhook', 'analyze-registry-image', 'sync-advisories', 'prune-history'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Attempts a job gets unless `add` says otherwise. */

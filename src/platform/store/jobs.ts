@@ -149,3 +149,9 @@ export async function requeueRunning(db: Kysely<PlatformDatabase>, kinds: readon
   const result = await db.updateTable('job').set({ state: 'queued', updated_at: now }).where('state', '=', 'running').where('kind', 'in', kinds).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Delete every finished job (done or failed) last changed before `before` (ISO time); returns how many. */
+export async function deleteFinishedJobs(db: Kysely<PlatformDatabase>, before: string): Promise<number> {
+  const result = await db.deleteFrom('job').where('state', 'in', ['done', 'failed']).where('updated_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

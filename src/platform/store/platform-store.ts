@@ -18,13 +18,13 @@ import { insertMany } from './bulk-insert.ts';
 import { ROWS_PER_STATEMENT, inChunks } from './chunks.ts';
 import { type Deployment, type EnvironmentEvent, readEnvironments, readHistory, recordOne, recordSnapshot } from './environments.ts';
 import { type FindingEvent, imageFindingKeys, readFindingEvents, readImageFindings, recordPushEvents, findingsOfPackages } from './findings.ts';
-import { type JobRecord, readJob } from './jobs.ts';
+import { type JobRecord, deleteFinishedJobs, readJob } from './jobs.ts';
 import { SUMMARY_COLUMNS, listImagePage, summarize } from './image-list.ts';
 import { type PackageRows, imageRows, readPackage, readSbom } from './image-rows.ts';
 import { migratePlatform } from './migrations.ts';
 import { PackageIdCache, packageIdsByDigest, storeNewPackages } from './packages.ts';
 import { PLATFORM_TABLES, type ImageTable, type PlatformDatabase } from './schema.ts';
-import { type WebhookDeliveryInfo, type WebhookEventType, type WebhookInfo, type WebhookSubscription, deleteWebhook, insertWebhook, readDeliveries, readWebhooks, webhookInfo } from './webhooks.ts';
+import { type WebhookDeliveryInfo, type WebhookEventType, type WebhookInfo, type WebhookSubscription, deleteFinishedDeliveries, deleteWebhook, insertWebhook, readDeliveries, readWebhooks, webhookInfo } from './webhooks.ts';
 
 export type { Deployment, EnvironmentEvent, FindingEvent, JobRecord, WebhookDeliveryInfo, WebhookEventType, WebhookInfo };
 
@@ -454,6 +454,21 @@ export class PlatformStore {
   /** Job `id` of org `orgId`, or null (another org's jobs and the server's own are not the org's). */
   async getJob(orgId: string, id: string): Promise<JobRecord | null> {
     return readJob(this.db, id, orgId);
+  }
+
+  /**
+   * Delete the finished history older than `before` (ISO time): jobs done or failed whose record last changed before
+   * it, and webhook deliveries delivered or failed whose delivery (else creation) was before it. Queued and running
+   * jobs and pending deliveries stay, however old. Returns how many of each went.
+   */
+  async pruneHistory(before: string): Promise<{ jobs: number; deliveries: number }> {
+    const time = Date.parse(before);
+    if (!Number.isFinite(time)) throw new SextantError('USAGE', `pruning needs an ISO 8601 time, not "${before}"`);
+    // Stored times are toISOString()'s text, compared as text: the cut-off is written the same way.
+    const cutoff = new Date(time).toISOString();
+    const jobs = await deleteFinishedJobs(this.db, cutoff);
+    const deliveries = await deleteFinishedDeliveries(this.db, cutoff);
+    return { jobs, deliveries };
   }
 
   /** Rows per platform table. */

@@ -179,3 +179,16 @@ export async function readDeliveries(db: Kysely<PlatformDatabase>, orgId: string
     .execute();
   return rows.map(deliveryInfoOf);
 }
+
+/**
+ * Delete every finished delivery (delivered or failed) whose last activity, its delivery time or else its creation,
+ * is before `before` (ISO time); returns how many. Pending deliveries stay, however old.
+ */
+export async function deleteFinishedDeliveries(db: Kysely<PlatformDatabase>, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_delivery')
+    .where('status', 'in', ['delivered', 'failed'])
+    .where((eb) => eb(eb.fn.coalesce('delivered_at', 'created_at'), '<', before))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
