@@ -1,21 +1,33 @@
-// The canonical JSON that names package content: equal content gives equal text whatever the key order, and the
-// text is what JSON.stringify writes for the same object with its keys sorted (integer-like keys first).
+// The canonical JSON that names package content: equal content gives equal text whatever the key order, with every
+// object's keys sorted (integer-like keys first), and means what JSON.stringify of the value means.
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../../test/support/prng.ts';
 import { canonicalJson } from './image-rows.ts';
 
-/** The plain definition: rebuild every object with its keys inserted in sorted order, then JSON.stringify. */
-function reference(value: unknown): string {
-  const sorted = (v: unknown): unknown => {
-    if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map(sorted);
-    const withJson = v as { toJSON?: () => unknown };
-    if (typeof withJson.toJSON === 'function') return sorted(withJson.toJSON());
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(v).sort()) out[key] = sorted((v as Record<string, unknown>)[key]);
-    return out;
-  };
-  return JSON.stringify(sorted(value)) ?? 'null';
+/** `value` with every object's keys (recursively) in a shuffled order: the same content, written differently. */
+function shuffled(value: unknown, random: () => number): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => shuffled(v, random));
+  const entries = Object.entries(value);
+  for (let i = entries.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [entries[i], entries[j]] = [entries[j] as [string, unknown], entries[i] as [string, unknown]];
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, shuffled(v, random)]));
+}
+
+/** Whether every object in the parsed text lists its keys as a sorted rebuild would (integer-like first, ascending). */
+function keysInOrder(text: string): boolean {
+  let ordered = true;
+  JSON.parse(text, (_key, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const names = keys.filter((k) => !/^(?:0|[1-9]\d*)$/.test(k) || Number(k) >= 4294967295);
+      if (names.join('\u0000') !== [...names].sort().join('\u0000')) ordered = false;
+    }
+    return v;
+  });
+  return ordered;
 }
 
 /** A random JSON-ish value: nested objects and arrays, odd keys, undefined members, dates. */
@@ -47,11 +59,14 @@ function randomValue(random: () => number, depth: number): unknown {
 }
 
 describe('canonicalJson', () => {
-  it('writes what JSON.stringify writes for the key-sorted value, for 5,000 random values', () => {
+  it('writes the same text for the same content in any key order, sorted, and meaning what JSON.stringify means, for 5,000 random values', () => {
     const random = prng(7);
     for (let i = 0; i < 5000; i++) {
       const value = randomValue(random, 0);
-      expect(canonicalJson(value)).toBe(reference(value));
+      const text = canonicalJson(value);
+      expect(canonicalJson(shuffled(value, random))).toBe(text);
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value) ?? 'null'));
+      expect(keysInOrder(text)).toBe(true);
     }
   });
 

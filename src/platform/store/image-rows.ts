@@ -15,60 +15,22 @@ import type { ImageLayerTable, ImagePackageTable, ImageTable, LayerTable, Packag
 /**
  * JSON with every object's keys in sorted order, so equal content always gives the same text (and hash).
  * Otherwise as JSON.stringify (undefined members left out, `toJSON` honoured); integer-like keys come first in
- * ascending order, as JavaScript orders them in any object. Written out directly, without sorted copies: it runs
- * over every package of every push.
+ * ascending order, as JavaScript orders them in any object.
  */
 export function canonicalJson(value: unknown): string {
-  return canonical(value) ?? 'null';
+  return JSON.stringify(sortedKeys(value)) ?? 'null';
 }
 
-/** The canonical text of `value`, or undefined where JSON.stringify leaves a member out (undefined, functions, symbols). */
-function canonical(value: unknown): string | undefined {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'object':
-      break;
-    case 'bigint':
-      return JSON.stringify(value); // throws, as JSON.stringify does
-    default:
-      return undefined;
-  }
+/** `value` with every plain object rebuilt with its keys inserted in sorted order (JSON.stringify writes them so). */
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedKeys);
   const withJson = value as { toJSON?: () => unknown };
-  if (typeof withJson.toJSON === 'function') return canonical(withJson.toJSON());
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += `${i === 0 ? '' : ','}${canonical(value[i]) ?? 'null'}`;
-    return `${out}]`;
-  }
+  if (typeof withJson.toJSON === 'function') return sortedKeys(withJson.toJSON());
   const record = value as Record<string, unknown>;
-  let out = '{';
-  let first = true;
-  for (const key of sortedKeyOrder(Object.keys(record))) {
-    const text = canonical(record[key]);
-    if (text === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
-    first = false;
-  }
-  return `${out}}`;
-}
-
-/** Array-index keys first, ascending (as JavaScript keeps them in any object), then the rest in code-unit order. */
-function sortedKeyOrder(keys: string[]): string[] {
-  const indexes: string[] = [];
-  const names: string[] = [];
-  for (const k of keys) (isArrayIndex(k) ? indexes : names).push(k);
-  names.sort();
-  if (indexes.length === 0) return names;
-  indexes.sort((a, b) => Number(a) - Number(b));
-  return [...indexes, ...names];
-}
-
-function isArrayIndex(key: string): boolean {
-  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) out[key] = sortedKeys(record[key]);
+  return out;
 }
 
 function sha256Hex(text: string): string {
