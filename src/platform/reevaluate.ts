@@ -4,7 +4,7 @@
 import type { AdvisoryStore } from '../advisory/store/advisory-store.ts';
 import { matchPackages, type Finding } from '../match/matcher.ts';
 import { distroOf } from './distro-of.ts';
-import { imagesHolding, packagesForKeys, replacePackageFindings, type StoredPackage } from './store/reevaluation.ts';
+import { imagesHolding, packagesById, packagesForKeys, replacePackageFindings, type StoredPackage } from './store/reevaluation.ts';
 import { ROWS_PER_STATEMENT } from './store/chunks.ts';
 import type { PlatformStore } from './store/platform-store.ts';
 
@@ -24,9 +24,20 @@ export interface Reevaluation {
  * transaction.
  */
 export async function reevaluatePackages(store: PlatformStore, advisories: AdvisoryStore, changed: ReadonlySet<string>, database: string, cause: string, at = new Date().toISOString()): Promise<Reevaluation> {
+  if (changed.size === 0) return { images: 0, appeared: 0, disappeared: 0 };
+  return reevaluateStored(store, advisories, await packagesForKeys(store.db, changed), database, cause, at);
+}
+
+/**
+ * Re-evaluate stored packages `packageIds` (say, those a push stored while the advisories changed under it) as
+ * `reevaluatePackages` does.
+ */
+export async function reevaluatePackageIds(store: PlatformStore, advisories: AdvisoryStore, packageIds: readonly number[], database: string, cause: string, at = new Date().toISOString()): Promise<Reevaluation> {
+  return reevaluateStored(store, advisories, await packagesById(store.db, store.dialect, packageIds), database, cause, at);
+}
+
+async function reevaluateStored(store: PlatformStore, advisories: AdvisoryStore, packages: readonly StoredPackage[], database: string, cause: string, at: string): Promise<Reevaluation> {
   const result: Reevaluation = { images: 0, appeared: 0, disappeared: 0 };
-  if (changed.size === 0) return result;
-  const packages = await packagesForKeys(store.db, changed);
   const images = new Set<number>();
   for (let i = 0; i < packages.length; i += ROWS_PER_STATEMENT) {
     const chunk = packages.slice(i, i + ROWS_PER_STATEMENT);

@@ -85,6 +85,48 @@ describe.each(backends)('platform service on %s', (_name, location) => {
       await close();
     }
   });
+
+  it('brings the packages a push stored up to date when the advisories changed while it matched them', async () => {
+    const { store, advisories, principal, close } = await open(location());
+    try {
+      await advisories.upsert([advisory('GHSA-35jh-r3h4-6jhm', ['CVE-2021-23337'], [range('npm', 'lodash', '4.17.21')], 'critical')], 'test');
+      await advisories.recordSource('test', 'run 1', 1);
+      // The advisory store as the push sees it: its first lookup answers from the old database, then an update
+      // (a new qs advisory) commits before the push stores its packages, as a concurrent sync would. That sync's
+      // re-evaluation found no stored qs: the push's packages were not committed yet.
+      let updated = false;
+      const racing = new Proxy(advisories, {
+        get(target, property, receiver) {
+          if (property !== 'affecting') return Reflect.get(target, property, receiver) as unknown;
+          return async (...args: Parameters<typeof advisories.affecting>) => {
+            const answer = await target.affecting(...args);
+            if (!updated) {
+              updated = true;
+              await target.upsert([advisory('GHSA-hrpp-h998-j3pp', ['CVE-2022-24999'], [range('npm', 'qs', '6.5.3')], 'high')], 'test');
+              await target.recordSource('test', 'run 2', 2);
+            }
+            return answer;
+          };
+        },
+      });
+      const service = createPlatformService({ store, advisories: racing });
+      const shop = appImage('shop', '1', [['lodash', '4.17.15'], ['qs', '6.5.2']]);
+      const { answer } = await service.push(principal, shop.payload);
+      expect(updated).toBe(true);
+      const digest = shop.payload.sbom.image.digest as string;
+      expect(answer.findings.map((f) => `${f.packageName} ${f.id}`)).toEqual(['lodash CVE-2021-23337', 'qs CVE-2022-24999']);
+      expect(answer.database).toBe((await advisories.summary()).digest);
+      expect((await store.getFindings(principal.orgId, digest))?.map((f) => `${f.packageName} ${f.id}`)).toEqual(['lodash CVE-2021-23337', 'qs CVE-2022-24999']);
+      expect((await store.findingEvents(principal.orgId, { digest })).map((e) => `${e.kind} ${e.id} ${e.cause.replace(/sha256:[0-9a-f]+/, 'DB')}`)).toEqual(['appeared CVE-2021-23337 push', 'appeared CVE-2022-24999 advisory update during a push (database DB)']);
+
+      // Without a change under it, a push stores what it matched and re-evaluates nothing.
+      const blog = appImage('blog', '1', [['qs', '6.5.1']]);
+      expect((await service.push(principal, blog.payload)).answer.findings.map((f) => `${f.packageName} ${f.id}`)).toEqual(['qs CVE-2022-24999']);
+      expect((await store.findingEvents(principal.orgId, { digest: blog.payload.sbom.image.digest as string })).map((e) => e.cause)).toEqual(['push']);
+    } finally {
+      await close();
+    }
+  });
 });
 
 describe('distroOf', () => {

@@ -12,7 +12,7 @@ import { baseMatch, pickBase } from './base-image.ts';
 import { chainIds } from './chain-id.ts';
 import type { AnalysisAnswer, BaseMatch, LocalAnalysisPayload, Principal, PushPayload } from './model.ts';
 import { distroOf } from './distro-of.ts';
-import { reevaluatePackages, type Reevaluation } from './reevaluate.ts';
+import { reevaluatePackageIds, reevaluatePackages, type Reevaluation } from './reevaluate.ts';
 import type { PlatformStore } from './store/platform-store.ts';
 
 /** What the routes call. */
@@ -64,19 +64,34 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
   return {
     async push(p, payload) {
       const { sbom } = payload;
-      const digest = await database.current();
+      const before = await database.state();
       const layers = sbom.image.layers.map((l) => l.diffId);
       const base = await baseOf(p.orgId, layers, sbom.image.digest, sbom.image.provenance?.baseImage ?? null);
       // Packages already stored keep their findings (re-evaluation keeps them current): only new ones are matched.
-      const stored = await store.putImage(p.orgId, payload, (packages) => findingsFor(packages, sbom.distro, digest), digest);
-      await options.onFindingEvents?.(p.orgId);
-      const findings = await withExploitData(stored.findings, advisories);
+      const stored = await store.putImage(p.orgId, payload, (packages) => findingsFor(packages, sbom.distro, before.digest), before.digest);
+      let imageFindings = stored.findings;
+      let digest = before.digest;
+      let caughtUp = false;
+      if (stored.newPackageIds.length > 0) {
+        // Advisories that changed while this push matched its new packages: the re-evaluation that followed the
+        // change may have looked for stored packages before these were committed, so they are brought up to date here.
+        const after = await database.state();
+        if (after.marker !== before.marker) {
+          digest = after.digest;
+          await reevaluatePackageIds(store, advisories, stored.newPackageIds, digest, `advisory update during a push (database ${digest})`);
+          imageFindings = (await store.getFindings(p.orgId, stored.digest)) ?? imageFindings;
+          caughtUp = true;
+        }
+      }
+      // A catch-up may have recorded events on other orgs' images that took up the same new packages meanwhile.
+      await options.onFindingEvents?.(caughtUp ? null : p.orgId);
+      const findings = await withExploitData(imageFindings, advisories);
       return { answer: { image: { digest: sbom.image.digest, reference: sbom.image.reference }, findings, base, database: digest }, created: stored.created };
     },
 
     async analyseLocal(p, payload) {
       const packages = payload.packages.map((entry) => packageFromPurl({ purl: entry.purl, foundBy: 'local-analysis', locations: entry.layers.map((layerDigest) => ({ path: '', layerDigest })) })).filter((x): x is Package => x !== null);
-      const digest = await database.current();
+      const { digest } = await database.state();
       const findings = await withExploitData(await findingsFor(packages, distroOf(packages), digest), advisories);
       const base = await baseOf(p.orgId, payload.layers, null, null);
       return { image: { digest: null, reference: '' }, findings, base, database: digest };
@@ -97,7 +112,7 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
       const changed = new Set<string>();
       const sources = await updateDatabase(advisories, { ...(options.advisorySource ? { source: options.advisorySource } : {}), ...(ecosystems ? { ecosystems } : {}), ...(options.workDir ? { workDir: options.workDir } : {}), ...(options.kevUrl !== undefined ? { kevUrl: options.kevUrl } : {}), ...(options.epssUrl !== undefined ? { epssUrl: options.epssUrl } : {}), changed });
       database.forget();
-      const digest = await database.current();
+      const { digest } = await database.state();
       const updated = sources.filter((s) => s.status === 'updated' && s.name.startsWith('osv:')).map((s) => s.name);
       const reevaluated = await reevaluatePackages(store, advisories, changed, digest, `advisory update ${updated.join(', ') || 'none'} (database ${digest})`);
       if (reevaluated.appeared + reevaluated.disappeared > 0) await options.onFindingEvents?.(null);
@@ -112,16 +127,17 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
 }
 
 /**
- * The advisory database's digest (findings cite it), computed once and again only when the store changed: a cheap
- * check of the advisory count and latest modified time stands guard, since `db import` may write the same store.
+ * The advisory database's digest (findings cite it), computed once and again only when the store changed: the
+ * store's change marker (its sources' last runs, written with every update) stands guard, since `db import` may
+ * write the same store.
  */
-function databaseDigest(advisories: AdvisoryStore): { current(): Promise<string>; forget(): void } {
-  let cached: { key: string; digest: string } | null = null;
+function databaseDigest(advisories: AdvisoryStore): { state(): Promise<{ marker: string; digest: string }>; forget(): void } {
+  let cached: { marker: string; digest: string } | null = null;
   return {
-    async current() {
-      const key = await advisories.changeMarker();
-      if (cached?.key !== key) cached = { key, digest: (await advisories.summary()).digest };
-      return cached.digest;
+    async state() {
+      const marker = await advisories.changeMarker();
+      if (cached?.marker !== marker) cached = { marker, digest: (await advisories.summary()).digest };
+      return cached;
     },
     forget() {
       cached = null;

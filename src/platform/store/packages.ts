@@ -56,9 +56,9 @@ export async function packageIdsByDigest(db: Kysely<PlatformDatabase>, dialect: 
 /**
  * Inside transaction `tx`: store `missing` (packages found unstored, sorted by digest) with their coordinates and
  * their findings (`findingsOf`, first seen at `at`), and add every one's id to `ids`. A package a concurrent push
- * stored meanwhile is taken as that push stored it, findings included.
+ * stored meanwhile is taken as that push stored it, findings included. Returns the ids of the packages written here.
  */
-export async function storeNewPackages(tx: Kysely<PlatformDatabase>, dialect: Dialect, missing: readonly PackageRows[], findingsOf: (p: PackageRows) => readonly Finding[], at: string, ids: Map<string, number>): Promise<void> {
+export async function storeNewPackages(tx: Kysely<PlatformDatabase>, dialect: Dialect, missing: readonly PackageRows[], findingsOf: (p: PackageRows) => readonly Finding[], at: string, ids: Map<string, number>): Promise<number[]> {
   const inserted = await insertMany<'package', { id: number | string; digest: string }>(
     tx,
     dialect,
@@ -84,4 +84,5 @@ export async function storeNewPackages(tx: Kysely<PlatformDatabase>, dialect: Di
     'package_finding',
     stored.flatMap((p) => packageFindingRows(ids.get(p.row.digest) as number, findingsOf(p), at)),
   );
+  return stored.map((p) => ids.get(p.row.digest) as number);
 }

@@ -74,7 +74,11 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         ]);
 
         const digest = sbom.image.digest as string;
-        expect(await store.putImage(org.id, payload, () => findings, 'sha256:db1', '2024-05-03T00:00:00.000Z')).toEqual({ digest, created: true, findings });
+        const first = await store.putImage(org.id, payload, () => findings, 'sha256:db1', '2024-05-03T00:00:00.000Z');
+        expect(first).toEqual({ digest, created: true, findings, newPackageIds: expect.any(Array) });
+        // Every package was new: their ids are those stored.
+        const packageIds = (await store.db.selectFrom('package').select('id').execute()).map((r) => Number(r.id));
+        expect([...first.newPackageIds].sort((a, b) => a - b)).toEqual(packageIds.sort((a, b) => a - b));
         const stored = await store.getImage(org.id, digest);
         expect(stored?.metadata).toEqual(sbom.image);
         expect(stored?.packages).toEqual(sbom.packages);
@@ -108,7 +112,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         // Pushing the same digest again updates it in place.
         const counts = await store.tableCounts();
         const moved = { ...payload, sbom: { ...sbom, image: { ...sbom.image, labels: { version: '1.0.1' } } } };
-        expect(await store.putImage(org.id, moved, () => [], 'sha256:db1', '2024-05-04T00:00:00.000Z')).toEqual({ digest, created: false, findings });
+        expect(await store.putImage(org.id, moved, () => [], 'sha256:db1', '2024-05-04T00:00:00.000Z')).toEqual({ digest, created: false, findings, newPackageIds: [] });
         expect(await store.tableCounts()).toEqual(counts);
         const again = await store.getImage(org.id, digest);
         expect(again?.metadata.labels).toEqual({ version: '1.0.1' });

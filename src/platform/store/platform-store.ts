@@ -159,10 +159,10 @@ export class PlatformStore {
    * stored about it (`created` false). Findings that appear or disappear on the image are recorded as events
    * (cause `push`). With `payload.environment`, the image is also recorded as running there (as
    * `recordDeployment` does: workload = repository, type `image`), in place of the repository's previous digest.
-   * Returns the image's findings (without exploit data). The image is stored under its manifest digest (see
-   * `imageKey` for images without one).
+   * Returns the image's findings (without exploit data) and the ids of the packages this push stored. The image is
+   * stored under its manifest digest (see `imageKey` for images without one).
    */
-  async putImage(orgId: string, payload: PushPayload, matchNew: MatchNewPackages, database: string, at = new Date().toISOString()): Promise<{ digest: string; created: boolean; findings: Finding[] }> {
+  async putImage(orgId: string, payload: PushPayload, matchNew: MatchNewPackages, database: string, at = new Date().toISOString()): Promise<{ digest: string; created: boolean; findings: Finding[]; newPackageIds: number[] }> {
     const rows = imageRows(payload, at, database);
     try {
       const ids = new Map<string, number>();
@@ -203,7 +203,7 @@ export class PlatformStore {
           'image_layer',
           rows.imageLayers.map((r) => ({ image_id: imageId, ...r })),
         );
-        await storeNewPackages(tx, this.dialect, missing, findingsOf, at, ids);
+        const newPackageIds = await storeNewPackages(tx, this.dialect, missing, findingsOf, at, ids);
         await insertMany(
           tx,
           this.dialect,
@@ -212,7 +212,7 @@ export class PlatformStore {
         );
         if (payload.environment) await recordOne(tx, orgId, payload.environment, { namespace: null, workload: workloadOf(rows.image), workloadType: 'image', digest: rows.digest }, at);
         await recordPushEvents(tx, this.dialect, orgId, imageId, before, at);
-        return { digest: rows.digest, created: inserted !== undefined };
+        return { digest: rows.digest, created: inserted !== undefined, newPackageIds };
       });
       if (!this.db.isTransaction) this.packageIds.remember(unknown.map((digest) => [digest, ids.get(digest) as number]));
       const packages = payload.sbom.packages;

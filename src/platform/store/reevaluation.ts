@@ -40,6 +40,22 @@ export async function packagesForKeys(db: Kysely<PlatformDatabase>, keys: Readon
   return [...out.values()];
 }
 
+/** The stored packages `packageIds` (those that exist). */
+export async function packagesById(db: Kysely<PlatformDatabase>, dialect: Dialect, packageIds: readonly number[]): Promise<StoredPackage[]> {
+  const out: StoredPackage[] = [];
+  const step = valuesPerCondition(dialect, packageIds.length);
+  for (let i = 0; i < packageIds.length; i += step) {
+    const rows = await db
+      .selectFrom('package')
+      .select(['id', 'data'])
+      .where(oneOfNumbers(dialect, 'id', packageIds.slice(i, i + step)))
+      .orderBy('id')
+      .execute();
+    for (const r of rows) out.push({ packageId: Number(r.id), package: readPackage(r.data, '[]', null) });
+  }
+  return out;
+}
+
 /** The ids of the images (of every org) holding any of `packageIds`. */
 export async function imagesHolding(db: Kysely<PlatformDatabase>, dialect: Dialect, packageIds: readonly number[]): Promise<Set<number>> {
   const images = new Set<number>();
