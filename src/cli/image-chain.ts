@@ -3,7 +3,8 @@
 import { SextantError } from '../core/errors.ts';
 import type { ImageRef } from '../core/model.ts';
 import { openImage } from '../image/open-image.ts';
-import { parsePlatform } from '../image/platform.ts';
+import type { ImageConfig } from '../image/image-config.ts';
+import { formatPlatform, parsePlatform } from '../image/platform.ts';
 import { parseImageName } from '../image/reference.ts';
 
 /** What the manifest and config tell about an image. */
@@ -16,6 +17,8 @@ export interface ImageChain {
   /** The name and tag the reference or the archive records (`docker.io/library/alpine`, `3.20`), when known. */
   name: string | null;
   tag: string | null;
+  /** `os/arch[/variant]` as the config says (`linux/arm64/v8`); null when it does not say. */
+  platform: string | null;
 }
 
 /** Read `reference`'s manifest and config (never its layers). Throws SextantError for what a user can get wrong. */
@@ -45,8 +48,14 @@ export async function readImageChain(reference: string, options: { platform?: st
       }
       if (ref.kind === 'oci-dir') tag ??= ref.tag;
     }
-    return { ref, digest: image.manifestDigest, layers: image.layers.map((l) => l.diffId), name, tag };
+    return { ref, digest: image.manifestDigest, layers: image.layers.map((l) => l.diffId), name, tag, platform: configPlatform(image.config) };
   } finally {
     await opened.close();
   }
+}
+
+/** The platform a config names, as `os/arch[/variant]`; null without an os and an architecture. */
+function configPlatform(config: ImageConfig): string | null {
+  if (!config.os || !config.architecture) return null;
+  return formatPlatform({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) });
 }

@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { SextantError } from '../core/errors.ts';
 import { describeNetworkError, errorCodeForStatus } from '../core/network-errors.ts';
 import type { AnalysisAnswer, BaseMatch, LocalAnalysisPayload, PushPayload } from '../platform/model.ts';
-import type { CatalogEntry } from '../platform/store/platform-store.ts';
+import type { CatalogEntry, ListedCatalogEntry } from '../platform/store/platform-store.ts';
 
-export type { CatalogEntry };
+export type { CatalogEntry, ListedCatalogEntry };
 
 /** One workload running an image in an environment (`POST /api/v1/environments/{name}/images`). */
 export interface RecordedImage {
@@ -91,7 +91,7 @@ export interface ServerClient {
   /** `GET /api/v1/images/{digest}/base`. */
   base(digest: string): Promise<BaseMatch>;
   /** `GET /api/v1/catalog`. */
-  listCatalog(): Promise<CatalogEntry[]>;
+  listCatalog(): Promise<ListedCatalogEntry[]>;
   /** `POST /api/v1/catalog`: how many entries the server added. */
   addCatalog(entries: readonly CatalogEntry[]): Promise<number>;
   /** `POST /api/v1/environments/{environment}/images`: record one workload running an image. */
@@ -117,7 +117,7 @@ export function serverClient(connection: ServerConnection): ServerClient {
       return (await call<BaseMatch>('GET', `/api/v1/images/${encodeURIComponent(digest)}/base`)).body;
     },
     async listCatalog() {
-      return (await call<{ entries: CatalogEntry[] }>('GET', '/api/v1/catalog')).body.entries;
+      return (await call<{ entries: ListedCatalogEntry[] }>('GET', '/api/v1/catalog')).body.entries;
     },
     async addCatalog(entries) {
       return (await call<{ added: number }>('POST', '/api/v1/catalog', { entries })).body.added;

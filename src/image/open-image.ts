@@ -1,10 +1,11 @@
-// Opens an image reference: picks the source for its prefix and resolves it to one image (or a root filesystem).
+// Opens an image reference: picks the source for its prefix and resolves it to one image (or a root filesystem),
+// or lists the platforms a multi-platform image has.
 import type { ImageRef, Platform, RegistryInfo } from '../core/model.ts';
 import { SextantError } from '../core/errors.ts';
-import type { BlobStore } from './blob-store.ts';
+import type { BlobStore, ManifestRef } from './blob-store.ts';
 import { parseReference } from './reference.ts';
 import { registryType, registryUrl } from './registry/registry-type.ts';
-import { type ResolvedImage, resolveImage } from './resolve.ts';
+import { listPlatforms, type ResolvedImage, resolveImage } from './resolve.ts';
 import { openArchiveFiles } from './sources/archive/archive-files.ts';
 import { DockerArchiveStore } from './sources/archive/docker-archive-store.ts';
 import { openDirectoryFiles } from './sources/oci-layout/directory-files.ts';
@@ -31,13 +32,33 @@ export async function openImage(reference: string | ImageRef, options: OpenOptio
   if (ref.kind === 'sbom') return { kind: 'sbom', ref, path: ref.path, close: async () => {} };
   const { store, tag, registry, apiUrl } = await openStore(ref, options);
   try {
-    const image = await resolveImage(store, ref.kind === 'registry' && ref.digest ? { digest: ref.digest } : { tag }, options.platform);
+    const image = await resolveImage(store, manifestRef(ref, tag), options.platform);
     if (registry && apiUrl) registry.url = await apiUrl();
     return { kind: 'layered', ref, image, registry, close: () => store.close() };
   } catch (err) {
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The platforms a multi-platform image (an OCI index or a Docker manifest list) lists, attestation manifests left
+ * out; null for a single image manifest, a root filesystem or an SBOM. Reads the first document only.
+ */
+export async function listImagePlatforms(reference: string | ImageRef, options: Omit<OpenOptions, 'platform'>): Promise<Platform[] | null> {
+  const ref = typeof reference === 'string' ? parseReference(reference) : reference;
+  if (ref.kind === 'fs' || ref.kind === 'sbom') return null;
+  const { store, tag } = await openStore(ref, { ...options, platform: null });
+  try {
+    return await listPlatforms(store, manifestRef(ref, tag));
+  } finally {
+    await store.close();
+  }
+}
+
+/** The manifest a reference names in its store: a registry reference's digest, else the tag (null: the default). */
+function manifestRef(ref: Exclude<ImageRef, { kind: 'fs' | 'sbom' }>, tag: string | null): ManifestRef {
+  return ref.kind === 'registry' && ref.digest ? { digest: ref.digest } : { tag };
 }
 
 /** A store for the reference, the tag to resolve, what is known of the registry, and (for registries) the API URL really used. */

@@ -1,4 +1,5 @@
-// Platforms: parsing `os/arch[/variant]`, the host's default, and picking a manifest from an index.
+// Platforms: parsing `os/arch[/variant]`, the host's default, and picking a manifest from an index (or listing
+// the platforms it has).
 import { arch as hostArch } from 'node:process';
 import type { Descriptor, Platform } from '../core/model.ts';
 import { SextantError } from '../core/errors.ts';
@@ -57,7 +58,7 @@ export function platformMatches(candidate: Platform, wanted: Platform): boolean 
  * it is not the host's; otherwise a miss is UNKNOWN_PLATFORM.
  */
 export function selectManifest(entries: Descriptor[], wanted: Platform | null, where: string): Descriptor {
-  const images = entries.filter((d) => !d.platform || (d.platform.os !== 'unknown' && d.platform.architecture !== 'unknown'));
+  const images = imageEntries(entries);
   const target = wanted ?? hostPlatform();
   const withPlatform = images.filter((d) => d.platform);
   const match = withPlatform.find((d) => platformMatches(d.platform as Platform, target));
@@ -70,4 +71,20 @@ export function selectManifest(entries: Descriptor[], wanted: Platform | null, w
     'UNKNOWN_PLATFORM',
     `no image for platform ${formatPlatform(target)} in ${where}${available.length ? ` (available: ${[...new Set(available)].join(', ')})` : ''}`,
   );
+}
+
+/** The platforms an index's entries name (attestation entries, `unknown/unknown`, left out), each once, as listed. */
+export function indexPlatforms(entries: Descriptor[]): Platform[] {
+  const byName = new Map<string, Platform>();
+  for (const d of imageEntries(entries)) {
+    if (!d.platform) continue;
+    const name = formatPlatform(normalizePlatform(d.platform));
+    if (!byName.has(name)) byName.set(name, d.platform);
+  }
+  return [...byName.values()];
+}
+
+/** An index's entries other than attestation manifests (whose platform is `unknown/unknown`). */
+function imageEntries(entries: Descriptor[]): Descriptor[] {
+  return entries.filter((d) => !d.platform || (d.platform.os !== 'unknown' && d.platform.architecture !== 'unknown'));
 }

@@ -13,7 +13,7 @@ import {
   writeOciLayout,
 } from '../../test/support/image-builder.ts';
 import { hostPlatform, parsePlatform } from './platform.ts';
-import { resolveImage } from './resolve.ts';
+import { listPlatforms, resolveImage } from './resolve.ts';
 import { openDirectoryFiles } from './sources/oci-layout/directory-files.ts';
 import { OciLayoutStore } from './sources/oci-layout/layout-store.ts';
 import { openArchiveFiles } from './sources/archive/archive-files.ts';
@@ -155,5 +155,23 @@ describe('resolveImage', () => {
   it('rejects a directory that is not a layout, and a missing one', async () => {
     await expect(resolveImage(new OciLayoutStore(await openDirectoryFiles(dir)), { tag: null }, null)).rejects.toMatchObject({ code: 'NOT_AN_IMAGE' });
     await expect(openDirectoryFiles(join(dir, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('listPlatforms', () => {
+  it('lists the platforms of an index or manifest list once each, without attestation manifests; null for one image', async () => {
+    const att = buildAttestation(arm64, [{ predicateType: 'https://slsa.dev/provenance/v0.2', predicate: {} }]);
+    // A second arm64 entry without its variant (the same platform, normalized) counts once.
+    const index = buildIndex([indexEntry(amd64), indexEntry(arm64), att.entry, { ...indexEntry(arm64), platform: { os: 'linux', architecture: 'arm64' } }, indexEntry(armv7)]);
+    const blobs = [index, ...amd64.blobs, ...arm64.blobs, ...armv7.blobs, ...att.blobs];
+    const platforms = [amd64.platform, arm64.platform, armv7.platform];
+    expect(await listPlatforms(await layout([{ mediaType: index.mediaType, digest: index.digest, size: index.size }], blobs), { tag: null })).toEqual(platforms);
+    // By digest, and as a Docker manifest list.
+    expect(await listPlatforms(await layout([{ mediaType: index.mediaType, digest: index.digest, size: index.size }], blobs), { digest: index.digest })).toEqual(platforms);
+    const list = buildIndex([indexEntry(amd64), indexEntry(arm64)], true);
+    expect(await listPlatforms(await layout([{ mediaType: list.mediaType, digest: list.digest, size: list.size }], [list, ...amd64.blobs, ...arm64.blobs]), { tag: null })).toEqual([amd64.platform, arm64.platform]);
+    // A layout whose index.json lists the platforms' images itself.
+    expect(await listPlatforms(await layout([indexEntry(amd64), indexEntry(armv7)], [...amd64.blobs, ...armv7.blobs]), { tag: null })).toEqual([amd64.platform, armv7.platform]);
+    expect(await listPlatforms(await layout([indexEntry(arm64)], arm64.blobs), { tag: null })).toBeNull();
   });
 });

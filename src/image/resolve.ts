@@ -7,7 +7,7 @@ import { parseDescriptor } from './descriptor.ts';
 import { type ImageConfig, parseImageConfig } from './image-config.ts';
 import { parseJsonObject, str, stringMap } from './json.ts';
 import { isConfigType, isIndexType, isLayerType, isManifestType, OCI_INDEX, OCI_MANIFEST } from './media-types.ts';
-import { formatPlatform, platformMatches, selectManifest } from './platform.ts';
+import { formatPlatform, indexPlatforms, platformMatches, selectManifest } from './platform.ts';
 
 /** Largest config blob Sextant reads (configs with long histories reach a few hundred KiB). */
 export const MAX_CONFIG_BYTES = 16 * 2 ** 20;
@@ -67,8 +67,7 @@ export async function resolveImage(
     const mediaType = documentMediaType(fetched, doc);
     if (isIndexType(mediaType)) {
       if (depth >= MAX_INDEX_DEPTH) throw new SextantError('LIMIT_EXCEEDED', `${where}: indexes nested more than ${MAX_INDEX_DEPTH} deep`);
-      if (!Array.isArray(doc.manifests)) throw new SextantError('CORRUPT', `${where}: index has no manifests array`);
-      const entries = doc.manifests.map((m, i) => parseDescriptor(m, `${where}, manifests[${i}]`));
+      const entries = indexEntries(doc, where);
       const chosen = selectManifest(entries, platform, `index ${fetched.digest} in ${store.location}`);
       indexDigest = fetched.virtual ? indexDigest : fetched.digest;
       Object.assign(annotations, chosen.annotations);
@@ -88,6 +87,23 @@ export async function resolveImage(
     if (platform) checkPlatform(image.config, platform, where);
     return { ...image, indexDigest, attestationManifests, annotations };
   }
+}
+
+/**
+ * The platforms `ref` (a tag or a digest) has in `store`: those its index lists (attestation manifests left out,
+ * each platform once), or null when it is a single image manifest. Only the first document is read.
+ */
+export async function listPlatforms(store: BlobStore, ref: ManifestRef): Promise<Platform[] | null> {
+  const fetched = await store.getManifest(ref);
+  const where = `manifest ${fetched.digest} in ${store.location}`;
+  const doc = parseJsonObject(fetched.bytes, where);
+  return isIndexType(documentMediaType(fetched, doc)) ? indexPlatforms(indexEntries(doc, where)) : null;
+}
+
+/** An index's entries, checked. */
+function indexEntries(doc: Record<string, unknown>, where: string): Descriptor[] {
+  if (!Array.isArray(doc.manifests)) throw new SextantError('CORRUPT', `${where}: index has no manifests array`);
+  return doc.manifests.map((m, i) => parseDescriptor(m, `${where}, manifests[${i}]`));
 }
 
 async function resolveManifest(

@@ -20,6 +20,9 @@ const database = join(data, 'sextant.sqlite');
 let server: RunningServer;
 let layout: string;
 let baseLayout: string;
+/** A two-platform base (an index of linux/amd64 and linux/arm64/v8 images, and an attestation) and its images. */
+let multiLayout: string;
+let multiImages: { amd64: string; arm64: string };
 let manifestDigest: string;
 let diffIds: string[];
 /** A URL nobody listens on. */
@@ -78,6 +81,13 @@ beforeAll(async () => {
   const index = buildIndex([indexEntry(image), attestation.entry]);
   layout = join(dir, 'app');
   await writeOciLayout(layout, [{ mediaType: index.mediaType, digest: index.digest, size: index.size }], [index, ...image.blobs, ...attestation.blobs]);
+  const amd64 = buildImage({ layers: [{ tar: await buildTar([{ name: 'bin/busybox', content: 'busybox for amd64' }]) }] });
+  const arm64 = buildImage({ layers: [{ tar: await buildTar([{ name: 'bin/busybox', content: 'busybox for arm64' }]) }], architecture: 'arm64', variant: 'v8' });
+  const arm64Attestation = buildAttestation(arm64, [{ predicateType: 'https://slsa.dev/provenance/v0.2', predicate: {} }]);
+  const multiIndex = buildIndex([indexEntry(amd64), indexEntry(arm64), arm64Attestation.entry]);
+  multiLayout = join(dir, 'multi');
+  await writeOciLayout(multiLayout, [{ mediaType: multiIndex.mediaType, digest: multiIndex.digest, size: multiIndex.size }], [multiIndex, ...amd64.blobs, ...arm64.blobs, ...arm64Attestation.blobs]);
+  multiImages = { amd64: amd64.manifest.digest, arm64: arm64.manifest.digest };
 
   // The server's advisory store is its database: load it before the server starts.
   mkdirSync(data, { recursive: true });
@@ -167,12 +177,12 @@ describe('the CLI against a Sextant server', () => {
     expect(unnamed.stderr).toMatch(/^sextant: cannot tell the name to store oci-dir:\/\/.* under: give --name NAME:TAG\n$/);
     const added = await cli(['catalog', 'add', `oci-dir://${baseLayout}`, '--name', 'debian:12'], env);
     expect(added.stderr).toBe('');
-    expect(added.stdout).toMatch(/^docker\.io\/library\/debian:12 {2}sha256:[0-9a-f]{64} {2}1 layer\nstored 1 catalog entry\n$/);
+    expect(added.stdout).toMatch(/^docker\.io\/library\/debian:12 {2}linux\/amd64 {2}sha256:[0-9a-f]{64} {2}1 layer\nstored 1 catalog entry\n$/);
 
     const exported = await cli(['catalog', 'export', '-'], env);
     expect(exported.code).toBe(0);
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string; tag: string; layers: string[] });
-    expect(lines).toEqual([expect.objectContaining({ name: 'docker.io/library/debian', tag: '12', layers: [diffIds[0]] })]);
+    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string; tag: string; platform: string | null; layers: string[] });
+    expect(lines).toEqual([expect.objectContaining({ name: 'docker.io/library/debian', tag: '12', platform: 'linux/amd64', layers: [diffIds[0]] })]);
 
     const file = join(dir, 'catalog.jsonl');
     const toFile = await cli(['catalog', 'export', file], env);
@@ -191,6 +201,41 @@ describe('the CLI against a Sextant server', () => {
     expect(refused.stderr).toBe(`sextant: ${bad}:2: "layers" must be a non-empty list of sha256 diffIDs\n`);
     const after = await cli(['catalog', 'export', '-'], env);
     expect(after.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('catalog add keeps an entry per platform: each --platform asked, or with --all-platforms every one an index lists', async () => {
+    const env = { SEXTANT_SERVER: server.url, SEXTANT_TOKEN: TOKEN };
+    const line = (platform: string, digest: string) => `docker.io/library/busybox:1.37  ${platform}  ${digest}  1 layer\n`;
+    const all = await cli(['catalog', 'add', `oci-dir://${multiLayout}`, '--name', 'busybox:1.37', '--all-platforms'], env);
+    expect(all.stderr).toBe('');
+    // The attestation manifest (unknown/unknown) is no platform.
+    expect(all.stdout).toBe(`${line('linux/amd64', multiImages.amd64)}${line('linux/arm64/v8', multiImages.arm64)}stored 2 catalog entries\n`);
+    // Asked for by name, more than once: each platform asked replaces its own entry.
+    const asked = await cli(['catalog', 'add', `oci-dir://${multiLayout}`, '--name', 'busybox:1.37', '--platform', 'linux/arm64', '--platform', 'linux/amd64', '-q'], env);
+    expect(asked.stderr).toBe('');
+    expect(asked.stdout).toBe('stored 2 catalog entries\n');
+    // A single-platform image has its one.
+    const single = await cli(['catalog', 'add', `oci-dir://${baseLayout}`, '--name', 'debian:12', '--all-platforms'], env);
+    expect(single.stdout).toMatch(/^docker\.io\/library\/debian:12 {2}linux\/amd64 {2}sha256:[0-9a-f]{64} {2}1 layer\nstored 1 catalog entry\n$/);
+    const both = await cli(['catalog', 'add', `oci-dir://${multiLayout}`, '--name', 'busybox:1.37', '--platform', 'linux/amd64', '--all-platforms'], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('sextant: --platform and --all-platforms exclude each other: give one of them\n');
+
+    const exported = await cli(['catalog', 'export', '-'], env);
+    const entries = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string; tag: string; platform: string | null; digest: string | null });
+    expect(entries.map((e) => [`${e.name}:${e.tag}`, e.platform, e.digest])).toEqual([
+      ['docker.io/library/busybox:1.37', 'linux/amd64', multiImages.amd64],
+      ['docker.io/library/busybox:1.37', 'linux/arm64/v8', multiImages.arm64],
+      ['docker.io/library/debian:12', 'linux/amd64', expect.stringMatching(/^sha256:/)],
+      // Imported from a line without a platform.
+      ['registry.example/tools/busybox:1.36', null, null],
+    ]);
+
+    const bad = join(dir, 'bad-platform.jsonl');
+    writeFileSync(bad, `${JSON.stringify({ name: 'docker.io/library/busybox', tag: '1.37', platform: 'linux/arm64.v8', digest: null, layers: [sha256(Buffer.from('busybox'))] })}\n`);
+    const refused = await cli(['catalog', 'import', bad], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`sextant: ${bad}:1: "platform" must be null or os/arch[/variant] in lowercase letters, digits, _ and - (linux/arm/v7)\n`);
   });
 
   it('cves --server --ignore-base leaves out the findings of the layers the server\u2019s base brought', async () => {

@@ -21,14 +21,17 @@ describe('catalog JSON Lines', () => {
     await writeFile(
       file,
       [
-        JSON.stringify({ name: 'docker.io/library/debian', tag: '12', digest: DIGEST, layers: [LAYER], addedAt: '2026-01-01T00:00:00.000Z' }),
+        JSON.stringify({ name: 'docker.io/library/debian', tag: '12', platform: 'linux/arm/v7', digest: DIGEST, layers: [LAYER], addedAt: '2026-01-01T00:00:00.000Z' }),
         '',
+        // A line from before platforms: without one.
         JSON.stringify({ name: 'alpine', tag: '3.20', layers: [LAYER, DIGEST], comment: 'ignored' }),
+        JSON.stringify({ name: 'alpine', tag: '3.20', platform: null, layers: [LAYER] }),
       ].join('\r\n'),
     );
     expect(await readCatalogLines(file)).toEqual([
-      { name: 'docker.io/library/debian', tag: '12', digest: DIGEST, layers: [LAYER], addedAt: '2026-01-01T00:00:00.000Z' },
-      { name: 'docker.io/library/alpine', tag: '3.20', digest: null, layers: [LAYER, DIGEST] },
+      { name: 'docker.io/library/debian', tag: '12', platform: 'linux/arm/v7', digest: DIGEST, layers: [LAYER], addedAt: '2026-01-01T00:00:00.000Z' },
+      { name: 'docker.io/library/alpine', tag: '3.20', platform: null, digest: null, layers: [LAYER, DIGEST] },
+      { name: 'docker.io/library/alpine', tag: '3.20', platform: null, digest: null, layers: [LAYER] },
     ]);
   });
 
@@ -46,6 +49,10 @@ describe('catalog JSON Lines', () => {
     expect(line({ name: 'alpine:3.20', tag: '3.20', layers: [LAYER] })).toThrow(/f:7: "name" must be an image name without tag or digest/);
     expect(line({ name: 'Not A Name', tag: '1', layers: [LAYER] })).toThrow(/f:7: "name" must be an image name/);
     expect(line({ name: 'alpine', tag: '', layers: [LAYER] })).toThrow('f:7: "tag" must be an image tag');
+    for (const platform of ['linux', 'Linux/amd64', 'linux/amd64/v8/x', 'linux/amd64.1', '', 64]) {
+      expect(line({ name: 'alpine', tag: '1', platform, layers: [LAYER] })).toThrow('f:7: "platform" must be null or os/arch[/variant] in lowercase letters, digits, _ and - (linux/arm/v7)');
+    }
+    expect(line({ name: 'alpine', tag: '1', platform: 'linux/ppc64_le', layers: [LAYER] })().platform).toBe('linux/ppc64_le');
     expect(line({ name: 'alpine', tag: '1', digest: 'md5:abc', layers: [LAYER] })).toThrow('f:7: "digest" must be null or a sha256 digest');
     expect(line({ name: 'alpine', tag: '1', layers: [] })).toThrow('f:7: "layers" must be a non-empty list of sha256 diffIDs');
     expect(line({ name: 'alpine', tag: '1', layers: ['sha256:short'] })).toThrow('f:7: "layers" must be a non-empty list of sha256 diffIDs');

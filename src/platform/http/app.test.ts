@@ -197,6 +197,33 @@ describe.each(backends)('HTTP API on %s', (_name, location: () => StoreLocation)
       expectError(await api.call('POST', '/api/v1/catalog', { token: org.tokens.admin, body: { entries: [{ ...entry, layers: [] }] } }), 400, 'INVALID_REQUEST');
     });
 
+    it('keeps a catalog entry per platform, and an image\u2019s base is its own platform\u2019s entry', async () => {
+      const hex = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+      const alpine = (platform: string | null | undefined, layer: number, manifest: number) => ({ name: 'docker.io/library/alpine', tag: '3.21', ...(platform !== undefined ? { platform } : {}), digest: hex(manifest), layers: [hex(layer)] });
+      const entries = [alpine('linux/amd64', 101, 102), alpine('linux/arm64/v8', 201, 202), alpine(undefined, 301, 302)];
+      expect((await api.call('POST', '/api/v1/catalog', { token: org.tokens.admin, body: { entries } })).json()).toEqual({ added: 3 });
+      const listed = (await api.call('GET', '/api/v1/catalog', { token: org.tokens.read })).json() as { entries: { name: string; tag: string; platform: string | null; digest: string }[] };
+      expect(listed.entries.filter((e) => e.tag === '3.21').map((e) => [e.platform, e.digest])).toEqual([
+        [null, hex(302)],
+        ['linux/amd64', hex(102)],
+        ['linux/arm64/v8', hex(202)],
+      ]);
+      for (const platform of ['linux', 'linux/amd64/v1/x', 'Linux/AMD64', 'linux/amd64.1', '']) {
+        expectError(await api.call('POST', '/api/v1/catalog', { token: org.tokens.admin, body: { entries: [alpine(platform, 101, 102)] } }), 400, 'INVALID_REQUEST');
+      }
+
+      // An arm64 image and an amd64 image, each built on its platform's alpine.
+      for (const [arch, n, manifest] of [
+        ['arm64', 201, 202],
+        ['amd64', 101, 102],
+      ] as const) {
+        const pushed = samplePush({ reference: `docker.io/acme/tool:${arch}`, digest: hex(n + 10), layers: [hex(n), hex(n + 20)] });
+        expect((await api.call('POST', '/api/v1/images', { token: org.tokens.push, body: pushed })).statusCode).toBe(201);
+        const base = (await api.call('GET', `/api/v1/images/${hex(n + 10)}/base`, { token: org.tokens.read })).json() as { base: { source: string; reference: string; digest: string } | null };
+        expect(base.base).toMatchObject({ source: 'catalog', reference: 'docker.io/library/alpine:3.21', digest: hex(manifest) });
+      }
+    });
+
     it('analyses a local payload without storing anything or logging a package URL', async () => {
       const lines: string[] = [];
       const stream = new Writable({

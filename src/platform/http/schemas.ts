@@ -160,13 +160,22 @@ export const StoredImage = Type.Object({
   distro: Distro,
 });
 
-export const CatalogEntry = Type.Object({
+/** A platform as `os/arch[/variant]`: 2 or 3 segments of lowercase letters, digits, `_` and `-`. */
+export const PlatformName = Type.String({ pattern: '^[a-z0-9_-]+(?:/[a-z0-9_-]+){1,2}$', maxLength: 100, description: 'os/arch[/variant], e.g. linux/amd64 or linux/arm/v7' });
+
+const catalogEntryFields = {
   name: Type.String({ minLength: 1, maxLength: 255 }),
   tag: Type.String({ minLength: 1, maxLength: 128 }),
   digest: Nullable(Digest),
   layers: Type.Array(Digest, { minItems: 1, maxItems: 1000, description: 'the whole layer chain by diffID, base first' }),
   addedAt: Type.Optional(Type.String()),
-});
+};
+
+/** A catalog entry as added: the platform may be left out (null, unknown). */
+export const CatalogEntry = Type.Object({ ...catalogEntryFields, platform: Type.Optional(Nullable(PlatformName)) });
+
+/** A catalog entry as listed: with its platform (null when unknown). */
+export const ListedCatalogEntry = Type.Object({ ...catalogEntryFields, platform: Nullable(PlatformName) });
 
 export const Deployment = Type.Object({
   namespace: Nullable(Type.String({ maxLength: 253 })),

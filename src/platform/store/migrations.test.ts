@@ -1,11 +1,13 @@
-// Migration 004-package-findings on both databases (SQLite always, PostgreSQL when DATABASE_URL is set): image
-// findings stored the old way (table `finding`, through 003) carry over to package findings, one copy per package,
-// and the store then reads each image's findings through its packages.
+// Platform migrations on both databases (SQLite always, PostgreSQL when DATABASE_URL is set). 004: image findings
+// stored the old way (table `finding`, through 003) carry over to package findings, one copy per package, and the
+// store then reads each image's findings through its packages. 005: catalog entries from before platforms keep
+// their rows, with platform unknown.
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Generated, type Kysely, sql } from 'kysely';
 import { type Dialect, openDatabase } from '../../advisory/store/open-database.ts';
 import type { Location } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
+import { chainIds } from '../chain-id.ts';
 import { migratePlatform } from './migrations.ts';
 import { PlatformStore, type StoreLocation } from './platform-store.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
@@ -13,7 +15,7 @@ import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 const { backends, cleanup } = testStoreLocations('sextant_migrations', { skipped: 'platform migration' });
 afterAll(cleanup);
 
-/** The tables this test writes and reads, as they are around migration 004 (inserts name every needed column). */
+/** The tables this test writes and reads, as they are around migrations 004 and 005 (inserts name every needed column). */
 interface MigrationDatabase {
   org: { id: string; name: string; created_at: string };
   image: {
@@ -46,6 +48,8 @@ interface MigrationDatabase {
     data: string;
     first_seen: string;
   };
+  /** As through 004: keyed by name and tag, without a platform. */
+  catalog_image: { name: string; tag: string; digest: string | null; layers: string; layer_count: number; chain_id: string; added_at: string };
   package_finding: {
     package_id: number;
     position: number;
@@ -289,6 +293,42 @@ describe.each(backends)('platform migrations on %s', (_name, newLocation) => {
       // layers, none for a location without one).
       expect(await store.getFindings(orgId, second)).toEqual([asRead(lodashRedosA, [LAYER.other, LAYER.app]), asRead(lodashBadA, [LAYER.other, LAYER.app]), asRead(minimistB, [LAYER.tools])]);
       expect(await store.getFindings(orgId, 'sha256:none')).toBeNull();
+    });
+  });
+
+  it('005 keeps the catalog entries of a 004 store, with platform unknown, and then keeps one per platform', async () => {
+    const location = newLocation();
+    const { db, dialect } = await openDatabase<MigrationDatabase>(location, 'platform store', 2, (raw, d) => migratePlatform(raw, d, '004-package-findings'));
+    const row = (name: string, tag: string, layers: string[], digest: string | null) => ({
+      name,
+      tag,
+      digest,
+      layers: JSON.stringify(layers),
+      layer_count: layers.length,
+      chain_id: chainIds(layers).at(-1) as string,
+      added_at: '2024-01-01T00:00:00.000Z',
+    });
+    try {
+      await db
+        .insertInto('catalog_image')
+        .values([row('docker.io/library/debian', '12', [LAYER.base], `sha256:${'a'.repeat(64)}`), row('docker.io/library/alpine', '3.20', [LAYER.other, LAYER.tools], null)])
+        .execute();
+      await migratePlatform(db as Kysely<unknown>, dialect);
+      expect(await indexColumns(db, dialect, 'catalog_image_chain')).toEqual(['chain_id']);
+    } finally {
+      await db.destroy();
+    }
+
+    await withStore(location, async (store) => {
+      const debian = { name: 'docker.io/library/debian', tag: '12', platform: null, digest: `sha256:${'a'.repeat(64)}`, layers: [LAYER.base], addedAt: '2024-01-01T00:00:00.000Z' };
+      const alpine = { name: 'docker.io/library/alpine', tag: '3.20', platform: null, digest: null, layers: [LAYER.other, LAYER.tools], addedAt: '2024-01-01T00:00:00.000Z' };
+      expect(await store.listCatalog()).toEqual([alpine, debian]);
+      // Base detection still finds them by chain ID.
+      expect(await store.baseCandidates('no-org', chainIds([LAYER.other, LAYER.tools]))).toEqual([{ source: 'catalog', reference: 'docker.io/library/alpine:3.20', digest: null, layers: [LAYER.other, LAYER.tools] }]);
+      // The name and tag are now known for another platform besides; the old entry stays.
+      const arm = { ...debian, platform: 'linux/arm64/v8', digest: `sha256:${'b'.repeat(64)}`, layers: [LAYER.app] };
+      expect(await store.addCatalogEntries([arm])).toBe(1);
+      expect(await store.listCatalog()).toEqual([alpine, debian, arm]);
     });
   });
 });

@@ -277,6 +277,33 @@ const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> =
         await db.schema.createIndex('image_package_package').on('image_package').columns(['package_id', 'image_id']).execute();
       },
     },
+    // Catalog entries per platform: one name and tag may be known for several platforms (`linux/amd64`,
+    // `linux/arm/v7`; '' when unknown, as the entries stored before are). The key gains the platform: SQLite cannot
+    // change a primary key in place, so the table is rebuilt (new, copy, drop, rename) on both dialects alike.
+    '005-catalog-platforms': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('catalog_image_new')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('tag', 'text', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text')
+          .addColumn('layers', 'text', (c) => c.notNull())
+          .addColumn('layer_count', 'integer', (c) => c.notNull())
+          .addColumn('chain_id', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          // Named for its key: PostgreSQL names the key's index after it, and the old table's name is still taken here.
+          .addPrimaryKeyConstraint('catalog_image_platform_pk', ['name', 'tag', 'platform'])
+          .execute();
+        await sql`
+          insert into catalog_image_new (name, tag, platform, digest, layers, layer_count, chain_id, added_at)
+          select name, tag, '', digest, layers, layer_count, chain_id, added_at from catalog_image`.execute(db);
+        // Dropping the old table drops its index on chain_id too; the new table gets it back under the same name.
+        await db.schema.dropTable('catalog_image').execute();
+        await db.schema.alterTable('catalog_image_new').renameTo('catalog_image').execute();
+        await db.schema.createIndex('catalog_image_chain').on('catalog_image').column('chain_id').execute();
+      },
+    },
   };
 };
 

@@ -367,8 +367,8 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       ).toBe(2);
       await expect(store.addCatalogEntries([{ name: 'empty', tag: 'x', digest: null, layers: [] }])).rejects.toMatchObject({ code: 'USAGE' });
       expect(await store.listCatalog()).toEqual([
-        { name: 'alpine', tag: '3.20', digest: digestOf('alpine:3.20'), layers: [digestOf('tar alpine')], addedAt: '2024-01-01T00:00:00.000Z' },
-        { name: 'debian', tag: 'bookworm', digest: digestOf('debian:bookworm'), layers: [BASE.diffId], addedAt: '2024-01-01T00:00:00.000Z' },
+        { name: 'alpine', tag: '3.20', platform: null, digest: digestOf('alpine:3.20'), layers: [digestOf('tar alpine')], addedAt: '2024-01-01T00:00:00.000Z' },
+        { name: 'debian', tag: 'bookworm', platform: null, digest: digestOf('debian:bookworm'), layers: [BASE.diffId], addedAt: '2024-01-01T00:00:00.000Z' },
       ]);
 
       // An image built on the app: every prefix of its chain is looked up.
@@ -381,6 +381,59 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
       ]);
       expect(await store.baseCandidates(org.id, chainIds([digestOf('tar alpine'), extra.diffId]))).toEqual([{ source: 'catalog', reference: 'alpine:3.20', digest: digestOf('alpine:3.20'), layers: [digestOf('tar alpine')] }]);
       expect(await store.baseCandidates(org.id, [])).toEqual([]);
+    });
+  });
+
+  it('keeps a catalog entry per platform of a name and tag, and finds each platform\u2019s as the base of an image of that platform', async () => {
+    await withStore(newLocation(), async (store) => {
+      const org = await store.createOrg('acme');
+      const amd64 = layer('debian-amd64', '# debian.sh --arch amd64 out/ bookworm');
+      const arm64 = layer('debian-arm64', '# debian.sh --arch arm64 out/ bookworm');
+      const at = '2024-01-01T00:00:00.000Z';
+      const entry = (platform: string | null, layers: string[], digest: string | null) => ({ name: 'docker.io/library/debian', tag: '12', platform, digest, layers, addedAt: at });
+      expect(
+        await store.addCatalogEntries([
+          entry('linux/amd64', [amd64.diffId], digestOf('debian:12 amd64')),
+          entry('linux/arm64/v8', [arm64.diffId], digestOf('debian:12 arm64')),
+          // Left out: unknown, a third entry of the name and tag.
+          { name: 'docker.io/library/debian', tag: '12', digest: null, layers: [digestOf('tar unknown')], addedAt: at },
+        ]),
+      ).toBe(3);
+      expect(await store.listCatalog()).toEqual([
+        entry(null, [digestOf('tar unknown')], null),
+        entry('linux/amd64', [amd64.diffId], digestOf('debian:12 amd64')),
+        entry('linux/arm64/v8', [arm64.diffId], digestOf('debian:12 arm64')),
+      ]);
+
+      // Re-adding one platform replaces that entry only; an entry given twice keeps its last copy.
+      const rebuilt = layer('debian-arm64-rebuilt', '# debian.sh --arch arm64 out/ bookworm');
+      expect(
+        await store.addCatalogEntries([
+          entry('linux/arm64/v8', [digestOf('tar first copy')], digestOf('first copy')),
+          { ...entry('linux/arm64/v8', [rebuilt.diffId], digestOf('debian:12 arm64 rebuilt')), addedAt: '2024-02-01T00:00:00.000Z' },
+        ]),
+      ).toBe(1);
+      expect(await store.listCatalog()).toEqual([
+        entry(null, [digestOf('tar unknown')], null),
+        entry('linux/amd64', [amd64.diffId], digestOf('debian:12 amd64')),
+        { ...entry('linux/arm64/v8', [rebuilt.diffId], digestOf('debian:12 arm64 rebuilt')), addedAt: '2024-02-01T00:00:00.000Z' },
+      ]);
+
+      // An arm64 image built on the arm64 base finds the arm64 entry; an amd64 one the amd64 entry. Both answer
+      // under the name and tag (each image is its own longest candidate).
+      const app = layer('app', 'COPY . /app');
+      const armApp = assembleSbom(metadata('shop', 'arm64', [rebuilt, app], { architecture: 'arm64', variant: 'v8' }), [], '0.1.0');
+      await store.putImage(org.id, { sbom: armApp, secrets: [] }, () => [], 'sha256:db');
+      expect(await store.baseCandidates(org.id, chainIds([rebuilt.diffId, app.diffId]))).toEqual([
+        { source: 'org', reference: 'registry.example.com/shop:arm64', digest: armApp.image.digest, layers: [rebuilt.diffId, app.diffId] },
+        { source: 'catalog', reference: 'docker.io/library/debian:12', digest: digestOf('debian:12 arm64 rebuilt'), layers: [rebuilt.diffId] },
+      ]);
+      const amdApp = assembleSbom(metadata('shop', 'amd64', [amd64, app]), [], '0.1.0');
+      await store.putImage(org.id, { sbom: amdApp, secrets: [] }, () => [], 'sha256:db');
+      expect(await store.baseCandidates(org.id, chainIds([amd64.diffId, app.diffId]))).toEqual([
+        { source: 'org', reference: 'registry.example.com/shop:amd64', digest: amdApp.image.digest, layers: [amd64.diffId, app.diffId] },
+        { source: 'catalog', reference: 'docker.io/library/debian:12', digest: digestOf('debian:12 amd64'), layers: [amd64.diffId] },
+      ]);
     });
   });
 

@@ -46,15 +46,22 @@ export interface StoredImage {
 /** The findings of packages a push stores for the first time (each names its package by purl). */
 export type MatchNewPackages = (packages: readonly Package[]) => Promise<readonly Finding[]> | readonly Finding[];
 
-/** A public image's layer chain in the catalog. */
+/** A public image's layer chain in the catalog: one per name, tag and platform. */
 export interface CatalogEntry {
   name: string;
   tag: string;
+  /**
+   * `os/arch[/variant]` of the manifest the chain was read from (`linux/arm/v7`); null (or left out) when unknown.
+   */
+  platform?: string | null;
   digest: string | null;
   /** diffIDs, base first. */
   layers: string[];
   addedAt?: string;
 }
+
+/** A catalog entry as the catalog gives it back: with its platform (null when unknown) and when it was added. */
+export type ListedCatalogEntry = CatalogEntry & { platform: string | null; addedAt: string };
 
 /** Token last-use times are written at most this often, so authenticating is mostly a read. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -352,19 +359,21 @@ export class PlatformStore {
   }
 
   /**
-   * Add (or replace, by name and tag) public images' layer chains in the catalog; an entry given twice keeps its
-   * last copy. Returns the number of entries written. An entry without layers is refused.
+   * Add (or replace, by name, tag and platform) public images' layer chains in the catalog; an entry given twice
+   * keeps its last copy. Returns the number of entries written. An entry without layers is refused.
    */
   async addCatalogEntries(entries: readonly CatalogEntry[]): Promise<number> {
-    const byName = new Map<string, CatalogEntry>();
+    const byKey = new Map<string, CatalogEntry>();
     for (const e of entries) {
       if (e.layers.length === 0) throw new SextantError('USAGE', `catalog entry ${e.name}:${e.tag} has no layers`);
-      byName.set(`${e.name}:${e.tag}`, e);
+      byKey.set(JSON.stringify([e.name, e.tag, e.platform ?? '']), e);
     }
     const now = new Date().toISOString();
-    const rows = [...byName.values()].map((e) => ({
+    const rows = [...byKey.values()].map((e) => ({
       name: e.name,
       tag: e.tag,
+      // An unknown platform is stored as '' (a key column cannot be null).
+      platform: e.platform ?? '',
       digest: e.digest,
       layers: JSON.stringify(e.layers),
       layer_count: e.layers.length,
@@ -377,7 +386,7 @@ export class PlatformStore {
           .insertInto('catalog_image')
           .values(chunk)
           .onConflict((oc) =>
-            oc.columns(['name', 'tag']).doUpdateSet((eb) => ({
+            oc.columns(['name', 'tag', 'platform']).doUpdateSet((eb) => ({
               digest: eb.ref('excluded.digest'),
               layers: eb.ref('excluded.layers'),
               layer_count: eb.ref('excluded.layer_count'),
@@ -391,10 +400,16 @@ export class PlatformStore {
     return rows.length;
   }
 
-  /** Every catalog entry, by name and tag. */
-  async listCatalog(): Promise<CatalogEntry[]> {
-    const rows = await this.db.selectFrom('catalog_image').select(['name', 'tag', 'digest', 'layers', 'added_at']).orderBy('name').orderBy('tag').execute();
-    return rows.map((r) => ({ name: r.name, tag: r.tag, digest: r.digest, layers: JSON.parse(r.layers) as string[], addedAt: r.added_at }));
+  /** Every catalog entry, by name, tag and platform (an unknown platform, null, first). */
+  async listCatalog(): Promise<ListedCatalogEntry[]> {
+    const rows = await this.db
+      .selectFrom('catalog_image')
+      .select(['name', 'tag', 'platform', 'digest', 'layers', 'added_at'])
+      .orderBy('name')
+      .orderBy('tag')
+      .orderBy('platform')
+      .execute();
+    return rows.map((r) => ({ name: r.name, tag: r.tag, platform: r.platform === '' ? null : r.platform, digest: r.digest, layers: JSON.parse(r.layers) as string[], addedAt: r.added_at }));
   }
 
   // ---- Environments ----

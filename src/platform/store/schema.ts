@@ -188,6 +188,8 @@ export interface EnvironmentEventTable {
 export interface CatalogImageTable {
   name: string;
   tag: string;
+  /** `os/arch[/variant]` (`linux/arm/v7`); '' when unknown. */
+  platform: string;
   digest: string | null;
   /** JSON array of diffIDs, base first. */
   layers: string;

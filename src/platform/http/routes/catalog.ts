@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { CatalogEntry as CatalogEntryModel } from '../../store/platform-store.ts';
 import { BODY_LIMITS, type ApiInstance, type RouteDeps } from '../api-instance.ts';
-import { AUTH_ERRORS, CatalogEntry } from '../schemas.ts';
+import { AUTH_ERRORS, CatalogEntry, ListedCatalogEntry } from '../schemas.ts';
 
 /** Add the catalog routes. */
 export function registerCatalogRoutes(app: ApiInstance, { store }: RouteDeps): void {
@@ -10,7 +10,7 @@ export function registerCatalogRoutes(app: ApiInstance, { store }: RouteDeps): v
     '/api/v1/catalog',
     {
       config: { scope: 'read' },
-      schema: { tags: ['catalog'], summary: 'Every public catalog entry', response: { 200: Type.Object({ entries: Type.Array(CatalogEntry) }), ...AUTH_ERRORS } },
+      schema: { tags: ['catalog'], summary: 'Every public catalog entry', response: { 200: Type.Object({ entries: Type.Array(ListedCatalogEntry) }), ...AUTH_ERRORS } },
     },
     async () => ({ entries: await store.listCatalog() }),
   );
@@ -22,7 +22,7 @@ export function registerCatalogRoutes(app: ApiInstance, { store }: RouteDeps): v
       config: { scope: 'admin' },
       schema: {
         tags: ['catalog'],
-        summary: 'Add public images (name, tag, digest, layer chain) to the catalog',
+        summary: 'Add public images (name, tag, platform, digest, layer chain) to the catalog',
         body: Type.Object({ entries: Type.Array(CatalogEntry, { maxItems: 10_000 }) }),
         response: { 200: Type.Object({ added: Type.Integer() }), ...AUTH_ERRORS },
       },
