@@ -124,6 +124,16 @@ export function advisory(id: string, aliases: string[], affected: AffectedPackag
 
 export const range = (ecosystem: string, name: string, fixed: string): AffectedPackage => ({ ecosystem, name, purl: null, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }], versions: [], severity: null });
 
+/** Open the platform store at `location`, run `work` with it, and close it. */
+export async function withPlatformStore<T>(location: StoreLocation, work: (store: PlatformStore) => Promise<T>): Promise<T> {
+  const store = await PlatformStore.open(location);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Both stores on one database, as the server opens them, with an org and a push principal. */
 export async function openPlatformStores(location: StoreLocation) {
   const store = await PlatformStore.open(location);

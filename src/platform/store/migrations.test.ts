@@ -9,8 +9,9 @@ import type { Location } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { chainIds } from '../chain-id.ts';
 import { migratePlatform } from './migrations.ts';
-import { PlatformStore, type StoreLocation } from './platform-store.ts';
+import type { PackageFindingTable } from './schema.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
+import { withPlatformStore } from '../../../test/support/platform-fixtures.ts';
 
 const { backends, cleanup } = testStoreLocations('sextant_migrations', { skipped: 'platform migration' });
 afterAll(cleanup);
@@ -50,17 +51,8 @@ interface MigrationDatabase {
   };
   /** As through 004: keyed by name and tag, without a platform. */
   catalog_image: { name: string; tag: string; digest: string | null; layers: string; layer_count: number; chain_id: string; added_at: string };
-  package_finding: {
-    package_id: number;
-    position: number;
-    display_id: string;
-    purl: string;
-    ids: string;
-    advisory_ids: string;
-    severity: string;
-    data: string;
-    first_seen: string;
-  };
+  package_finding: PackageFindingTable;
+
 }
 
 const LAYER = {
@@ -189,15 +181,6 @@ async function indexColumns(db: Kysely<MigrationDatabase>, dialect: Dialect, nam
   return rows.map((r) => r.name);
 }
 
-async function withStore<T>(location: StoreLocation, work: (store: PlatformStore) => Promise<T>): Promise<T> {
-  const store = await PlatformStore.open(location);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
 describe.each(backends)('platform migrations on %s', (_name, newLocation) => {
   it('004 moves image findings to their packages: one copy each, in the first image’s order and with its first_seen', async () => {
     const location = newLocation();
@@ -287,7 +270,7 @@ describe.each(backends)('platform migrations on %s', (_name, newLocation) => {
       await db.destroy();
     }
 
-    await withStore(location, async (store) => {
+    await withPlatformStore(location, async (store) => {
       expect(await store.getFindings(orgId, first)).toEqual([asRead(sslA, [LAYER.base]), asRead(lodashRedosA, [LAYER.app]), asRead(lodashBadA, [LAYER.app])]);
       // The second image reads the first image's copies of lodash's findings, with its own layers (both copies'
       // layers, none for a location without one).
@@ -319,7 +302,7 @@ describe.each(backends)('platform migrations on %s', (_name, newLocation) => {
       await db.destroy();
     }
 
-    await withStore(location, async (store) => {
+    await withPlatformStore(location, async (store) => {
       const debian = { name: 'docker.io/library/debian', tag: '12', platform: null, digest: `sha256:${'a'.repeat(64)}`, layers: [LAYER.base], addedAt: '2024-01-01T00:00:00.000Z' };
       const alpine = { name: 'docker.io/library/alpine', tag: '3.20', platform: null, digest: null, layers: [LAYER.other, LAYER.tools], addedAt: '2024-01-01T00:00:00.000Z' };
       expect(await store.listCatalog()).toEqual([alpine, debian]);

@@ -8,9 +8,9 @@ import { type Finding, matchPackages } from '../../match/matcher.ts';
 import { assembleSbom } from '../../sbom/assemble.ts';
 import { chainIds } from '../chain-id.ts';
 import type { PushPayload } from '../model.ts';
-import { type Deployment, PlatformStore, type StoreLocation } from './platform-store.ts';
+import { type Deployment, PlatformStore } from './platform-store.ts';
 import { replacePackageFindings } from './reevaluation.ts';
-import { advisory, appImage, BASE, bookworm, deb, digestOf, layer, metadata, npm, range, RUNTIME } from '../../../test/support/platform-fixtures.ts';
+import { advisory, appImage, BASE, bookworm, deb, digestOf, layer, metadata, npm, range, RUNTIME, withPlatformStore } from '../../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 
 const { backends, dir, cleanup } = testStoreLocations('sextant_platform', { skipped: 'platform store' });
@@ -43,22 +43,13 @@ function finding(id: string, purl: string, rating: 'critical' | 'high' | 'medium
   };
 }
 
-async function withStore<T>(location: StoreLocation, work: (store: PlatformStore) => Promise<T>): Promise<T> {
-  const store = await PlatformStore.open(location);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
 describe.each(backends)('platform store on %s', (_name, newLocation) => {
   it('stores a pushed image with its findings beside the advisory store, and gives every part of it back', async () => {
     const location = newLocation();
     const advisories = await AdvisoryStore.open(location);
     try {
       await advisories.upsert(ADVISORIES, 'test');
-      await withStore(location, async (store) => {
+      await withPlatformStore(location, async (store) => {
         const org = await store.createOrg('acme');
         const { payload } = appImage('shop', '1.0', [
           ['lodash', '4.17.20'],
@@ -120,7 +111,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
         expect(again?.packages).toEqual(sbom.packages);
 
         // Opening it again (migrations already applied) finds it all.
-        await withStore(location, async (reopened) => {
+        await withPlatformStore(location, async (reopened) => {
           expect((await reopened.getImage(org.id, digest))?.packages).toEqual(sbom.packages);
           expect(await reopened.isEmpty()).toBe(false);
         });
@@ -131,7 +122,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('stores a layer or package shared by several images once, with each image keeping its own locations', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       expect(await store.tableCounts()).toEqual({
         org: 1,
@@ -179,7 +170,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('keeps every org to its own images, findings, environments and tokens', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const a = await store.createOrg('a');
       const b = await store.createOrg('b');
       const { payload } = appImage('shop', '1.0', [['lodash', '4.17.20']]);
@@ -216,7 +207,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('keeps tokens as hashes only, authenticates them until revoked, and records their use once a minute', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       expect(await store.isEmpty()).toBe(true);
       const org = await store.createOrg('acme');
       expect(await store.isEmpty()).toBe(false);
@@ -256,7 +247,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('keeps findings per package, replaces a package\'s findings, and records what appeared and disappeared on each image', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       const { payload, app } = appImage('shop', '1.0', [
         ['lodash', '4.17.20'],
@@ -347,7 +338,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('finds base candidates by chain ID among the org images and the catalog', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       const other = await store.createOrg('other');
       // An org base image (BASE + RUNTIME) and an app on top of it.
@@ -385,7 +376,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('keeps a catalog entry per platform of a name and tag, and finds each platform\u2019s as the base of an image of that platform', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       const amd64 = layer('debian-amd64', '# debian.sh --arch amd64 out/ bookworm');
       const arm64 = layer('debian-arm64', '# debian.sh --arch arm64 out/ bookworm');
@@ -438,7 +429,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('records environment snapshots as differences, with their history', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       const { payload } = appImage('shop', '1.0', []);
       const shop = payload.sbom.image.digest as string;
@@ -487,7 +478,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('lists images newest first in keyset pages, and searches them', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
       for (const [i, name] of names.entries()) {
@@ -523,7 +514,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('takes concurrent pushes sharing new packages and layers, and of one digest, without losing or doubling any', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       const images = Array.from({ length: 6 }, (_, i) =>
         appImage(`svc${i}`, '1.0', [
@@ -542,7 +533,7 @@ describe.each(backends)('platform store on %s', (_name, newLocation) => {
   });
 
   it('stores a push in one transaction: a failing part leaves nothing of it', async () => {
-    await withStore(newLocation(), async (store) => {
+    await withPlatformStore(newLocation(), async (store) => {
       const org = await store.createOrg('acme');
       const good = appImage('shop', '1.0', [['lodash', '4.17.20']]);
       const lodash = 'pkg:npm/lodash@4.17.20';
@@ -579,7 +570,7 @@ describe('platform store errors', () => {
   });
 
   it('refuses a push for an org that does not exist', async () => {
-    await withStore({ url: join(dir, 'no-org.sqlite') }, async (store) => {
+    await withPlatformStore({ url: join(dir, 'no-org.sqlite') }, async (store) => {
       await expect(store.putImage('no-such-org', appImage('shop', '1.0', []).payload, () => [], 'sha256:db')).rejects.toMatchObject({ code: 'STORE' });
       expect((await store.tableCounts()).image).toBe(0);
     });
