@@ -3,10 +3,11 @@
 // attempts, retries and failures. Runs when DATABASE_URL is set.
 import { afterAll, describe, expect, it } from 'vitest';
 import { testSchemas } from '../../../test/support/pg-schemas.ts';
-import { readJob, type JobRecord } from '../store/jobs.ts';
+import { readJob } from '../store/jobs.ts';
 import { PlatformStore } from '../store/platform-store.ts';
 import { PermanentJobError } from './job-queue.ts';
 import { PostgresJobQueue } from './postgres-queue.ts';
+import { settledJob } from '../../../test/support/job-wait.ts';
 
 const schemas = testSchemas('sextant_pgqueue', 'job queue');
 const { databaseUrl } = schemas;
@@ -28,16 +29,6 @@ async function openProcess(): Promise<{ store: PlatformStore; queue: PostgresJob
   };
 }
 
-async function settled(store: PlatformStore, id: string, ms = 20_000): Promise<JobRecord> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const job = await readJob(store.db, id);
-    if (job && (job.state === 'done' || job.state === 'failed')) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job?.state} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe.runIf(databaseUrl)('PostgresJobQueue', () => {
   it('keeps jobs added while no process runs them, then two processes share them and each job runs once', async () => {
     const a = await openProcess();
@@ -56,7 +47,7 @@ describe.runIf(databaseUrl)('PostgresJobQueue', () => {
       };
       await a.queue.start({ 'deliver-webhook': handler('a') });
       await b.queue.start({ 'deliver-webhook': handler('b') });
-      const jobs = await Promise.all(ids.map((id) => settled(a.store, id)));
+      const jobs = await Promise.all(ids.map((id) => settledJob(a.store, id)));
       expect(jobs.every((j) => j.state === 'done' && j.attempts === 1 && j.orgId === 'org-1')).toBe(true);
       expect(runs.map((r) => r.n).sort((x, y) => x - y)).toEqual([...Array(40).keys()]);
       expect(new Set(runs.map((r) => r.process))).toEqual(new Set(['a', 'b']));
@@ -87,10 +78,10 @@ describe.runIf(databaseUrl)('PostgresJobQueue', () => {
       const keyed = await p.queue.add('sync-advisories', {}, { jobKey: 'slot-1' });
       expect(await p.queue.add('sync-advisories', {}, { jobKey: 'slot-1' })).toBe(keyed);
 
-      expect(await settled(p.store, hopeless)).toMatchObject({ state: 'failed', attempts: 1, error: 'no such delivery' });
-      expect(await settled(p.store, keyed)).toMatchObject({ state: 'done', result: { ok: true } });
+      expect(await settledJob(p.store, hopeless)).toMatchObject({ state: 'failed', attempts: 1, error: 'no such delivery' });
+      expect(await settledJob(p.store, keyed)).toMatchObject({ state: 'done', result: { ok: true } });
       // graphile-worker retries after e^1 seconds.
-      expect(await settled(p.store, flaky)).toMatchObject({ state: 'done', attempts: 2, error: null, result: { digest: 'sha256:abc' } });
+      expect(await settledJob(p.store, flaky)).toMatchObject({ state: 'done', attempts: 2, error: null, result: { digest: 'sha256:abc' } });
       expect(await p.store.getJob('org-2', flaky)).toMatchObject({ state: 'done' });
       expect(await p.store.getJob('org-other', flaky)).toBeNull();
       expect(await p.queue.add('sync-advisories', {}, { jobKey: 'slot-1' })).toBe(keyed);

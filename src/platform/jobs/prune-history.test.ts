@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isSextantError } from '../../core/errors.ts';
 import { testSchemas, testStoreLocations } from '../../../test/support/pg-schemas.ts';
 import { openPlatformRuntime } from '../runtime.ts';
-import { readJob, type JobRecord } from '../store/jobs.ts';
 import { PlatformStore } from '../store/platform-store.ts';
 import type { JobTable, WebhookDeliveryTable } from '../store/schema.ts';
 import { insertDelivery } from '../store/webhooks.ts';
@@ -14,6 +13,7 @@ import { startWorker } from '../worker.ts';
 import { PostgresJobQueue } from './postgres-queue.ts';
 import { MAX_RETENTION_DAYS, scheduleHistoryPrunes, scheduleSlots } from './schedules.ts';
 import { SqliteJobQueue } from './sqlite-queue.ts';
+import { settledJob } from '../../../test/support/job-wait.ts';
 
 const { backends, dir, cleanup } = testStoreLocations('sextant_prune', { skipped: 'history pruning' });
 const workerSchemas = testSchemas('sextant_prune_worker');
@@ -47,17 +47,6 @@ async function putDelivery(store: PlatformStore, orgId: string, webhookId: strin
 // Sorted here: PostgreSQL's collation may order text otherwise.
 const jobIds = async (store: PlatformStore) => (await store.db.selectFrom('job').select('id').execute()).map((r) => r.id).sort();
 const deliveryIds = async (store: PlatformStore) => (await store.db.selectFrom('webhook_delivery').select('id').execute()).map((r) => r.id).sort();
-
-/** Wait until job `id` is done or failed (or fail after `ms`). */
-async function settled(store: PlatformStore, id: string, ms = 20_000): Promise<JobRecord> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const job = await readJob(store.db, id);
-    if (job && (job.state === 'done' || job.state === 'failed')) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job?.state} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Wait until `probe` holds (or fail after `ms`). */
 async function until(probe: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
@@ -142,7 +131,7 @@ describe('the prune-history job', () => {
       await queue.start(runtime.handlers);
       const started = Date.now();
       const id = await queue.add('prune-history', { retentionDays: 30 });
-      const job = await settled(store, id);
+      const job = await settledJob(store, id);
       expect(job).toMatchObject({ kind: 'prune-history', state: 'done', attempts: 1, error: null, result: { jobs: 2, deliveries: 2 } });
       const before = Date.parse((job.result as { before: string }).before);
       expect(before).toBeGreaterThanOrEqual(started - 30 * DAY);
@@ -152,7 +141,7 @@ describe('the prune-history job', () => {
 
       // A payload without a valid retention fails at once, deleting nothing.
       const bad = await queue.add('prune-history', { retentionDays: 0 });
-      expect(await settled(store, bad)).toMatchObject({ state: 'failed', attempts: 1, error: `a prune-history job names its retention in whole days from 1 to ${MAX_RETENTION_DAYS}` });
+      expect(await settledJob(store, bad)).toMatchObject({ state: 'failed', attempts: 1, error: `a prune-history job names its retention in whole days from 1 to ${MAX_RETENTION_DAYS}` });
       expect(await jobIds(store)).toEqual(['done-29d', id, bad, 'queued-40d', 'running-40d'].sort());
     } finally {
       await queue.stop();
@@ -171,7 +160,7 @@ describe('the prune-history job', () => {
       await putJob(store, 'done-10d', 'done', daysAgo(10));
       await putJob(store, 'done-1d', 'done', daysAgo(1));
       const id = await queue.add('prune-history', { retentionDays: 7 });
-      expect(await settled(store, id, 30_000)).toMatchObject({ state: 'done', result: { jobs: 1, deliveries: 0 } });
+      expect(await settledJob(store, id, 30_000)).toMatchObject({ state: 'done', result: { jobs: 1, deliveries: 0 } });
       expect(await jobIds(store)).toEqual(['done-1d', id].sort());
     } finally {
       await worker.close();

@@ -4,26 +4,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { markRunning, readJob, type JobRecord } from '../store/jobs.ts';
+import { markRunning, readJob } from '../store/jobs.ts';
 import { PlatformStore } from '../store/platform-store.ts';
 import { PermanentJobError } from './job-queue.ts';
 import { SqliteJobQueue } from './sqlite-queue.ts';
+import { settledJob } from '../../../test/support/job-wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-sqlite-queue-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(dir, `queue-${++files}.sqlite`);
-
-/** Wait until job `id` is done or failed (or fail after `ms`). */
-async function settled(store: PlatformStore, id: string, ms = 10_000): Promise<JobRecord> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const job = await readJob(store.db, id);
-    if (job && (job.state === 'done' || job.state === 'failed')) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job?.state} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('SqliteJobQueue', () => {
   it('keeps queued jobs across a restart: a job added before a stop runs in the next process', async () => {
@@ -45,7 +35,7 @@ describe('SqliteJobQueue', () => {
           return { synced: true };
         },
       });
-      const job = await settled(store, id);
+      const job = await settledJob(store, id);
       expect(job).toMatchObject({ id, orgId: 'org-1', kind: 'sync-advisories', state: 'done', attempts: 1, error: null, result: { synced: true } });
       expect(ran).toEqual([{ payload: { everyHours: 6 }, context: { id, orgId: 'org-1', attempt: 1, maxAttempts: 3 } }]);
     } finally {
@@ -67,7 +57,7 @@ describe('SqliteJobQueue', () => {
     try {
       const attempts: number[] = [];
       await queue.start({ 'deliver-webhook': async (_payload, context) => attempts.push(context.attempt) });
-      expect(await settled(store, id)).toMatchObject({ state: 'done', attempts: 2 });
+      expect(await settledJob(store, id)).toMatchObject({ state: 'done', attempts: 2 });
       expect(attempts).toEqual([2]);
     } finally {
       await queue.stop();
@@ -92,7 +82,7 @@ describe('SqliteJobQueue', () => {
         },
       });
       id = await queue.add('analyze-registry-image', { reference: 'x' }, { maxAttempts: 3 });
-      const job = await settled(store, id);
+      const job = await settledJob(store, id);
       expect(job).toMatchObject({ state: 'done', attempts: 3, error: null, result: { ok: true } });
       // The waits are at least the backoff (150 ms, then 300 ms), and the poll interval (1 s) did not hold them up.
       const gaps = [times[1]! - times[0]!, times[2]! - times[1]!];
@@ -123,9 +113,9 @@ describe('SqliteJobQueue', () => {
       });
       const flaky = await queue.add('deliver-webhook', {}, { maxAttempts: 2 });
       const hopeless = await queue.add('analyze-registry-image', {}, { maxAttempts: 5 });
-      expect(await settled(store, flaky)).toMatchObject({ state: 'failed', attempts: 2, error: 'connection refused' });
+      expect(await settledJob(store, flaky)).toMatchObject({ state: 'failed', attempts: 2, error: 'connection refused' });
       expect(calls).toBe(2);
-      expect(await settled(store, hopeless)).toMatchObject({ state: 'failed', attempts: 1, error: 'manifest unknown: no such tag' });
+      expect(await settledJob(store, hopeless)).toMatchObject({ state: 'failed', attempts: 1, error: 'manifest unknown: no such tag' });
     } finally {
       await queue.stop();
       await store.close();
@@ -141,7 +131,7 @@ describe('SqliteJobQueue', () => {
       const runAt = new Date(Date.now() + 300);
       const id = await queue.add('sync-advisories', { n: 1 }, { runAt, jobKey: 'slot-1' });
       expect(await queue.add('sync-advisories', { n: 2 }, { jobKey: 'slot-1' })).toBe(id);
-      const job = await settled(store, id);
+      const job = await settledJob(store, id);
       expect(job.payload).toEqual({ n: 1 });
       expect(ranAt).toHaveLength(1);
       expect(ranAt[0]).toBeGreaterThanOrEqual(runAt.getTime() - 5);
