@@ -41,6 +41,18 @@ describe.runIf(schemas.databaseUrl)('openDatabase on PostgreSQL', () => {
     });
   });
 
+  it('runs a statement unnamed once a schema change made its prepared plan stale', async () => {
+    await withDatabase(async (db) => {
+      await sql`insert into item (id, name) values (${1}, ${'n1'})`.execute(db);
+      const read = async () => (await sql<Record<string, unknown>>`select * from item where id = ${1}`.execute(db)).rows;
+      expect(await read()).toEqual([{ id: 1, name: 'n1' }]);
+      // Another server's migration adds a column: the prepared `select *` would now return another row type.
+      await sql`alter table item add column note text`.execute(db);
+      expect(await read()).toEqual([{ id: 1, name: 'n1', note: null }]);
+      expect(await read()).toEqual([{ id: 1, name: 'n1', note: null }]);
+    });
+  });
+
   it('prepares nothing with SEXTANT_PG_PREPARED_STATEMENTS=off', async () => {
     process.env.SEXTANT_PG_PREPARED_STATEMENTS = 'off';
     try {

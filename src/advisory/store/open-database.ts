@@ -22,18 +22,29 @@ const PARAMETER_LIST = /\(\$\d+(?:, \$\d+){2,}\)/;
  * Make `client` run each parameterized statement of a fixed text as a named prepared statement: PostgreSQL then
  * parses and plans it once per connection instead of on every call, which was a third of its work per push.
  * Statements whose text varies with the data (parameter lists) stay unnamed, so the prepared set stays bounded.
+ * When a table changed under a prepared statement (another server migrated the schema), PostgreSQL refuses it
+ * once ("cached plan must not change result type"): that text then runs unnamed on this connection (inside a
+ * transaction the refusal has already aborted it, and the caller's error stands).
  */
 function preparingStatements(client: import('pg').PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const names = new Map<string, string | null>();
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const [text, values] = args;
     if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || args.length !== 2 || PARAMETER_LIST.test(text)) return query(...args);
     let name = names.get(text);
     if (name === undefined) names.set(text, (name = `sx_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`));
-    return query({ name, text, values });
+    if (name === null) return query(text, values);
+    return query({ name, text, values }).catch((err: unknown) => {
+      if ((err as { code?: string }).code !== STALE_PLAN) throw err;
+      names.set(text, null);
+      return query(text, values);
+    });
   };
 }
+
+/** SQLSTATE feature_not_supported, which PostgreSQL raises for a prepared statement whose result columns changed. */
+const STALE_PLAN = '0A000';
 
 /**
  * Open the database at `location` and run `migrate` on it. `what` names the store in the one-line error (SextantError
