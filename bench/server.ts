@@ -15,10 +15,11 @@
 //      local feed server (goal ≤ 1 s for either); then 1,000 new advisories over every ecosystem through the sync.
 // Every re-evaluation is checked: images holding the new finding are counted in the store, a sample of images'
 // findings is read through the API, and after the 1,000 a sample's stored findings are compared with a fresh local
-// analysis. With --profile DIR the server runs under --cpu-prof and writes its profile there. Nothing is asserted.
+// analysis. The server's peak resident memory is read from /proc. With --profile DIR the server runs under --cpu-prof
+// and writes its profile there. Nothing is asserted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,8 @@ interface Figures {
   direct: { totalMs: number; upsertMs: number; reevaluateMs: number; images: number; withFinding: number };
   syncOne: { ms: number; images: number; withFinding: number };
   syncMany: { ms: number; images: number; appeared: number; disappeared: number };
+  /** Peak resident memory of the (first) server process over the whole run, in MiB. */
+  serverPeakMiB: number;
   checks: string[];
 }
 
@@ -240,6 +243,7 @@ async function runOn(database: Database, options: Options, workload: Workload, p
     progress(`${ADDED} advisories via POST /api/v1/advisories/sync: ${syncMany.ms.toFixed(0)} ms, ${syncMany.images} images re-evaluated, ${syncMany.appeared} findings appeared, ${syncMany.disappeared} disappeared`);
     checks.push(await compareWithLocalAnalysis(api, workload.images.filter((_, i) => i % Math.max(1, Math.floor(workload.images.length / SAMPLE)) === 0).slice(0, SAMPLE)));
     for (const c of checks) progress(`check: ${c}`);
+    const serverPeakMiB = peakResidentMiB(children[0]?.pid);
 
     return {
       database,
@@ -255,6 +259,7 @@ async function runOn(database: Database, options: Options, workload: Workload, p
       direct,
       syncOne,
       syncMany,
+      serverPeakMiB,
       checks,
     };
   } finally {
@@ -263,6 +268,17 @@ async function runOn(database: Database, options: Options, workload: Workload, p
     await Promise.all(children.map(stopChild));
     rmSync(dir, { recursive: true, force: true });
     if (database === 'postgres') await dropSchema(options.databaseUrl, schema);
+  }
+}
+
+/** The peak resident set (VmHWM) of process `pid` so far, in MiB; NaN where /proc does not tell. */
+function peakResidentMiB(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? NaN : Number(kib) / 1024;
+  } catch {
+    return NaN;
   }
 }
 
@@ -422,6 +438,7 @@ function report(results: readonly Figures[], options: Options, workload: Workloa
     ['  images re-evaluated / with the new finding', column((r) => `${r.syncOne.images} / ${r.syncOne.withFinding}`), `${workload.holdingShared}`],
     [`${ADDED} advisories via POST /advisories/sync`, column((r) => ms(r.syncMany.ms)), ''],
     ['  images re-evaluated / findings appeared', column((r) => `${r.syncMany.images} / ${r.syncMany.appeared}`), ''],
+    ['server peak resident memory', column((r) => (Number.isNaN(r.serverPeakMiB) ? '?' : `${r.serverPeakMiB.toFixed(0)} MiB`)), ''],
   ];
   const head: [string, string[], string] = ['', results.map((r) => (r.database === 'sqlite' ? 'SQLite' : 'PostgreSQL')), 'goal'];
   const all = [head, ...rows];
