@@ -31,6 +31,8 @@ describe.each(backends)('platform service on %s', (_name, location) => {
       const { answer, created } = await service.push(principal, payload);
       expect(created).toBe(true);
       expect(answer.findings.map((f) => `${f.packageName} ${f.id}`).sort()).toEqual(['libssl3 CVE-2023-5363', 'lodash CVE-2021-23337', 'openssl CVE-2023-5363']);
+      // The answer is what the store now holds for the image.
+      expect(await store.getFindings(principal.orgId, payload.sbom.image.digest as string)).toEqual(answer.findings);
       // The stored `base` image's chain is the shop image's first layers.
       expect(answer.base.base).toMatchObject({ source: 'org', reference: 'registry.example.com/base:1' });
       expect((await service.base(principal, payload.sbom.image.digest as string))?.base?.reference).toBe('registry.example.com/base:1');

@@ -222,13 +222,14 @@ export class PlatformStore {
         return { digest: rows.digest, created: inserted !== undefined, newPackageIds };
       });
       if (!this.db.isTransaction) this.packageIds.remember(unknown.map((digest) => [digest, ids.get(digest) as number]));
+      // The answer: known packages' stored findings, new ones' as just matched, each with this image's locations.
       const packages = payload.sbom.packages;
+      const fresh = new Set(missing.map((p) => p.row.digest));
       const findings = imageFindings(
-        rows.imagePackages.map(({ digest: key, position }) => {
-          const id = ids.get(key);
-          const own = known.get(id as number);
-          return { locations: packages[position]?.locations ?? [], findings: own ?? matchedByPurl.get(packages[position]?.purl ?? '') ?? [] };
-        }),
+        rows.imagePackages.map(({ digest: key, position }) => ({
+          locations: packages[position]?.locations ?? [],
+          findings: fresh.has(key) ? (matchedByPurl.get(packages[position]?.purl ?? '') ?? []) : (known.get(ids.get(key) as number) ?? []),
+        })),
       );
       return { ...stored, findings };
     } catch (err) {
