@@ -154,7 +154,7 @@ describe('sextant server', () => {
       const timer = setTimeout(() => reject(new Error(`no URL in time; stderr: ${stderr}`)), 30_000);
       child.stderr.on('data', (c: Buffer) => {
         stderr += c.toString();
-        const match = /serving the API on (http:\/\/\S+)\/api\/v1/.exec(stderr);
+        const match = /the API on (http:\/\/\S+)\/api\/v1/.exec(stderr);
         if (match?.[1]) {
           clearTimeout(timer);
           resolve(match[1]);

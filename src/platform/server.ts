@@ -4,6 +4,7 @@
 // in-process on either database.
 import { SextantError } from '../core/errors.ts';
 import { buildApp } from './http/app.ts';
+import { locateWebRoot } from './http/web-app.ts';
 import { isRetentionDays, MAX_RETENTION_DAYS, MAX_SYNC_INTERVAL_HOURS, type Schedule, scheduleAdvisorySyncs, scheduleHistoryPrunes } from './jobs/schedules.ts';
 import { openPlatformRuntime, type RuntimeOptions } from './runtime.ts';
 import type { PlatformStore } from './store/platform-store.ts';
@@ -24,6 +25,8 @@ export interface ServerOptions extends RuntimeOptions {
    * day (`--retention-days`); default DEFAULT_RETENTION_DAYS, 0: never.
    */
   retentionDays?: number | undefined;
+  /** The built dashboard's directory (default: dist/web, when built); null: serve the API only. */
+  webRoot?: string | null | undefined;
   /** Where the bootstrap notice goes; default stdout. */
   print?: (line: string) => void;
 }
@@ -31,6 +34,8 @@ export interface ServerOptions extends RuntimeOptions {
 export interface RunningServer {
   /** The base URL it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
+  /** Whether it serves the dashboard at `url` (false when dist/web was never built, or webRoot was null). */
+  dashboard: boolean;
   /** Stop accepting requests, finish those in flight and the jobs running, close the stores. */
   close(): Promise<void>;
 }
@@ -57,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let queueStarted = false;
   try {
     await bootstrap(store, options.bootstrapToken, print);
+    const webRoot = options.webRoot === undefined ? locateWebRoot() : options.webRoot;
     const app = buildApp({
       store,
       service,
@@ -64,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       version: options.version,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+      webRoot,
     });
     await queue.start(runtime.handlers);
     queueStarted = true;
@@ -75,6 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let closing: Promise<void> | null = null;
     return {
       url: address,
+      dashboard: webRoot !== null,
       close() {
         closing ??= (async () => {
           for (const schedule of schedules) schedule.stop();

@@ -1,5 +1,6 @@
 // The platform's work behind the API: matching pushed SBOMs and local-analysis payloads against the advisory
 // store, finding base images, storing pushes, and syncing advisories (with the re-evaluation that follows).
+import type { Advisory, Severity } from '../core/advisory.ts';
 import type { Package } from '../core/package.ts';
 import type { OsRelease } from '../core/model.ts';
 import type { AdvisoryStore } from '../advisory/store/advisory-store.ts';
@@ -11,9 +12,11 @@ import { advisoryLookupCache } from './advisory-cache.ts';
 import { baseMatch, pickBase } from './base-image.ts';
 import { chainIds } from './chain-id.ts';
 import type { AnalysisAnswer, BaseMatch, LocalAnalysisPayload, Principal, PushPayload } from './model.ts';
+import type { Overview, VulnerabilityDetail, VulnerabilityListQuery, VulnerabilityPage } from './model.ts';
 import { distroOf } from './distro-of.ts';
 import { reevaluatePackageIds, reevaluatePackages, type Reevaluation } from './reevaluate.ts';
 import type { PlatformStore } from './store/platform-store.ts';
+import type { VulnerabilityFindings } from './store/vulnerabilities.ts';
 
 /** What the routes call. */
 export interface PlatformService {
@@ -24,6 +27,15 @@ export interface PlatformService {
   /** The base of a stored image; null when the org has no such image. */
   base(p: Principal, digest: string): Promise<BaseMatch | null>;
   syncAdvisories(options: { ecosystems?: string[] }): Promise<{ sources: SourceUpdate[]; reevaluated: Reevaluation }>;
+  /** The org at a glance, with a trend of the last `days` days (docs/api.md). */
+  overview(p: Principal, options: { days: number; now?: Date }): Promise<Overview>;
+  /**
+   * Vulnerability `id` (an advisory id or an alias): what the advisories say of it, with exploit data, and the org's
+   * images with an open finding of it; null when neither the advisories nor the org's findings know it.
+   */
+  vulnerability(p: Principal, id: string): Promise<VulnerabilityDetail | null>;
+  /** A page of the org's vulnerabilities (of its open findings), worst first, then most images. */
+  vulnerabilities(p: Principal, query: VulnerabilityListQuery): Promise<VulnerabilityPage>;
   advisoryStatus(): Promise<unknown>;
 }
 
@@ -123,6 +135,72 @@ export function createPlatformService(options: ServiceOptions): PlatformService 
       const [summary, sources] = await Promise.all([advisories.summary(), advisories.sources()]);
       return { ...summary, sources };
     },
+
+    async overview(p, { days, now }) {
+      // Every feed or import run that changed something records its source: the latest is the last change.
+      const lastUpdate = (await advisories.sources()).map((s) => s.updatedAt).sort().at(-1) ?? null;
+      const overview = await store.overview(p.orgId, { days, since: lastUpdate, ...(now ? { now } : {}) });
+      return { ...overview, advisories: { lastUpdate } };
+    },
+
+    async vulnerability(p, id) {
+      const found = await advisories.find(id);
+      const displayIds = [id, ...found.flatMap((a) => [a.id, ...a.aliases])];
+      const findings = await store.vulnerableImages(p.orgId, id, displayIds);
+      if (found.length === 0 && findings.images.length === 0) return null;
+      const detail = describeVulnerability(id, found, findings);
+      const cves = [detail.id, ...detail.aliases].filter((x) => x.startsWith('CVE-'));
+      const [kev, epss] = await Promise.all([advisories.knownExploited(cves), advisories.exploitPredictions(cves)]);
+      return {
+        ...detail,
+        kev: cves.map((c) => kev.get(c)).find((k) => k !== undefined) ?? null,
+        epss: [...epss.values()].reduce<VulnerabilityDetail['epss']>((best, e) => (best === null || e.score > best.score ? e : best), null),
+      };
+    },
+
+    async vulnerabilities(p, query) {
+      const { total, rows } = await store.listVulnerabilities(p.orgId, query);
+      const kev = await advisories.knownExploited([...new Set(rows.flatMap((r) => [r.id, ...r.ids]).filter((x) => x.startsWith('CVE-')))]);
+      return { total, vulnerabilities: rows.map(({ ids, ...row }) => ({ ...row, kev: [row.id, ...ids].some((x) => kev.has(x)) })) };
+    },
+  };
+}
+
+/** The order of severity ratings, least first. */
+const RATING_ORDER: readonly string[] = ['unknown', 'none', 'low', 'medium', 'high', 'critical'];
+
+/** The worse of two severities: the higher rating, then the higher score. */
+function worseSeverity(a: Severity | null, b: Severity | null): Severity | null {
+  if (!a || !b) return a ?? b;
+  const byRating = RATING_ORDER.indexOf(b.rating) - RATING_ORDER.indexOf(a.rating);
+  return byRating > 0 || (byRating === 0 && (b.score ?? -1) > (a.score ?? -1)) ? b : a;
+}
+
+/**
+ * Vulnerability `id` as its stored advisories `found` describe it (the one with that id first, then the others),
+ * and where the org's `findings` are; without advisories, as the findings describe it. Exploit data is left out.
+ */
+function describeVulnerability(id: string, found: readonly Advisory[], findings: VulnerabilityFindings): Omit<VulnerabilityDetail, 'kev' | 'epss'> {
+  const advisories = [...found].sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const aliases = new Set([...advisories.flatMap((a) => [a.id, ...a.aliases]), ...findings.ids]);
+  aliases.delete(id);
+  const references = new Map<string, { type: string; url: string }>();
+  for (const a of advisories) for (const r of a.references) if (!references.has(`${r.type} ${r.url}`)) references.set(`${r.type} ${r.url}`, { type: r.type, url: r.url });
+  const published = advisories.map((a) => a.published).filter((t): t is string => t !== null).sort();
+  const modified = advisories.map((a) => a.modified).sort();
+  return {
+    id,
+    aliases: [...aliases].sort(),
+    summary: advisories.find((a) => a.summary)?.summary ?? findings.summary,
+    details: advisories.find((a) => a.details)?.details ?? null,
+    severity: advisories.length ? advisories.map((a) => a.severity).reduce(worseSeverity, null) : findings.severity,
+    published: published[0] ?? null,
+    modified: modified.at(-1) ?? null,
+    references: [...references.values()],
+    affected: advisories.flatMap((a) => a.affected.map((x) => ({ ecosystem: x.ecosystem, name: x.name, ranges: x.ranges, versions: x.versions }))),
+    advisories: advisories.map((a) => a.id).sort(),
+    images: findings.images,
+    environments: [...new Set(findings.images.flatMap((i) => i.environments))].sort(),
   };
 }
 

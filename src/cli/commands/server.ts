@@ -60,7 +60,8 @@ export function registerServer(program: Command): void {
         syncIntervalHours,
         retentionDays,
       });
-      process.stderr.write(`sextant: serving the API on ${server.url}/api/v1 (Ctrl-C to stop)\n`);
+      const dashboard = server.dashboard ? `the dashboard on ${server.url}/ and ` : '';
+      process.stderr.write(`sextant: serving ${dashboard}the API on ${server.url}/api/v1 (Ctrl-C to stop)\n`);
       const signal = await closeOnSignals(server);
       process.stderr.write(`sextant: stopped (${signal})\n`);
     });

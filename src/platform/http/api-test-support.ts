@@ -41,7 +41,7 @@ export interface TestApi {
 }
 
 /** The app over fresh stores at `location`, with the real service. */
-export async function openTestApi(location: StoreLocation, options: Partial<Pick<AppOptions, 'logger' | 'rateLimit'>> = {}): Promise<TestApi> {
+export async function openTestApi(location: StoreLocation, options: Partial<Pick<AppOptions, 'logger' | 'rateLimit' | 'webRoot'>> = {}): Promise<TestApi> {
   const store = await PlatformStore.open(location);
   const advisories = await AdvisoryStore.open(location);
   const service = createPlatformService({ store, advisories });

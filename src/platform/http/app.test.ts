@@ -17,6 +17,8 @@ const ROUTES = [
   'get /api/v1/images/{digest}',
   'get /api/v1/images/{digest}/findings',
   'get /api/v1/images/{digest}/base',
+  'get /api/v1/images/{digest}/packages',
+  'get /api/v1/images/{digest}/layers',
   'post /api/v1/analysis',
   'post /api/v1/advisories/sync',
   'get /api/v1/advisories/status',
@@ -35,6 +37,9 @@ const ROUTES = [
   'get /api/v1/webhooks/{id}/deliveries',
   'post /api/v1/images/analyze',
   'get /api/v1/jobs/{id}',
+  'get /api/v1/overview',
+  'get /api/v1/vulnerabilities',
+  'get /api/v1/vulnerabilities/{id}',
 ];
 
 /** The error body's shape, with nothing else in it (no stack, no fastify fields). */
@@ -326,7 +331,7 @@ describe.each(backends)('HTTP API on %s', (_name, location: () => StoreLocation)
       expect(doc.security).toEqual([{ bearer: [] }]);
       expect(doc.paths['/api/v1/health']?.get?.security).toEqual([]);
       expect(doc.paths['/api/v1/images']?.post?.requestBody).toBeDefined();
-      expect(doc.paths['/api/v1/images/{digest}']?.get?.parameters).toEqual([expect.objectContaining({ name: 'digest', in: 'path' })]);
+      expect(doc.paths['/api/v1/images/{digest}']?.get?.parameters).toEqual([expect.objectContaining({ name: 'packages', in: 'query' }), expect.objectContaining({ name: 'digest', in: 'path' })]);
     });
   });
 });

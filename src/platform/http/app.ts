@@ -17,8 +17,11 @@ import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerImageRoutes } from './routes/images.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
+import { registerOverviewRoutes } from './routes/overview.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerVulnerabilityRoutes } from './routes/vulnerabilities.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { isPageRequest, registerWebApp, sendIndex } from './web-app.ts';
 
 /** Requests per token (or per client address, for requests without a valid token) and window, by default. */
 export const DEFAULT_RATE_LIMIT = { max: 6000, timeWindow: 60_000 } as const;
@@ -34,6 +37,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** Requests allowed per token in `timeWindow` (milliseconds or a string such as `1 minute`). */
   rateLimit?: { max: number; timeWindow: number | string };
+  /** The built dashboard's directory, served at `/` (see web-app.ts); none: the API only. */
+  webRoot?: string | null;
 }
 
 /**
@@ -48,10 +53,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMITS.default,
     frameworkErrors: frameworkErrorHandler,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters up to the longest the schemas take (digests: 300, vulnerability ids: 200) reach them.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  installErrorHandling(app);
+  const webRoot = options.webRoot ?? null;
+  installErrorHandling(app, webRoot ? { isPage: isPageRequest, send: sendIndex } : undefined);
+  if (webRoot) registerWebApp(app, webRoot);
   installAuth(app, options.store);
   if (options.logger) logResponses(app);
 
@@ -83,6 +91,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     registerTokenRoutes(api, deps);
     registerWebhookRoutes(api, deps);
     registerJobRoutes(api, deps);
+    registerOverviewRoutes(api, deps);
+    registerVulnerabilityRoutes(api, deps);
   });
   return app;
 }

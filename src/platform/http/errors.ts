@@ -107,11 +107,11 @@ export function sendError(reply: FastifyReply, status: number, code: ApiErrorCod
 }
 
 /**
- * Make every error of `app` answer in the API's shape. Expected errors are logged by code only; unexpected ones with
+ * Make every error of `app` answer in the API's shape (an unknown URL too, unless `pages` claims it for the dashboard). Expected errors are logged by code only; unexpected ones with
  * their message and stack, except on routes marked `config.private` (local analysis), whose errors could quote
  * package URLs and are logged by type and code alone.
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, pages?: { isPage(request: FastifyRequest): boolean; send(reply: FastifyReply): FastifyReply }): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const answer = describeError(err);
     const route = request.routeOptions.url ?? null;
@@ -125,7 +125,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     return sendError(reply, answer.status, answer.code, answer.message);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  // With the dashboard served, a URL outside /api that is no file is one of its pages: the app answers it.
+  app.setNotFoundHandler((request, reply) => (pages?.isPage(request) ? pages.send(reply) : sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 }
 
 /** Fastify's router errors (a URL that cannot be decoded), answered in the same shape. */

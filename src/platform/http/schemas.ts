@@ -84,6 +84,82 @@ export const ImageSummary = Type.Object({
   environments: Type.Array(Type.String()),
 });
 
+/** Counts by severity rating: all five keys, 0 when none. */
+export const SeverityCounts = Type.Object(
+  { critical: Type.Integer(), high: Type.Integer(), medium: Type.Integer(), low: Type.Integer(), unknown: Type.Integer() },
+  { description: 'counts by severity rating, every rating present' },
+);
+
+/** `GET /api/v1/images`: filters, sort and page. */
+export const ImageListQuery = Type.Object({
+  search: Type.Optional(Type.String({ maxLength: 200, description: 'part of the reference, repository, tag or digest (case-blind)' })),
+  repository: Type.Optional(Type.String({ maxLength: 500, description: 'exactly this repository (empty: any)' })),
+  tag: Type.Optional(Type.String({ maxLength: 200, description: 'exactly this tag (empty: any)' })),
+  environment: Type.Optional(Type.String({ maxLength: 100, description: 'images some deployment of the environment of this name runs now (empty: any)' })),
+  severity: Type.Optional(Type.Enum(['critical', 'high', 'medium', 'low'], { description: 'images with an open finding rated this or worse' })),
+  createdAfter: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after this time (ISO 8601)' })),
+  createdBefore: Type.Optional(Type.String({ format: 'date-time', description: 'created before this time (ISO 8601)' })),
+  sort: Type.Optional(Type.Enum(['pushed', 'created', 'reference', 'vulnerabilities', 'packages'], { default: 'pushed' })),
+  order: Type.Optional(Type.Enum(['asc', 'desc'], { description: 'desc by default, asc for `reference`' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 500, description: 'the `next` of the previous page' })),
+});
+
+export const ImagePage = Type.Object({
+  images: Type.Array(ImageSummary),
+  next: Nullable(Type.String()),
+  total: Type.Integer({ description: 'images passing the filters, on every page' }),
+});
+
+/** `GET /api/v1/images/{digest}`: whether packages and relationships come too. */
+export const StoredImageQuery = Type.Object({
+  packages: Type.Optional(Type.Boolean({ default: true, description: 'false: packages and relationships come back empty (page them through /packages)' })),
+});
+
+/** `GET /api/v1/images/{digest}/packages`: filters, sort and page. */
+export const ImagePackageQuery = Type.Object({
+  search: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name or purl (case-blind)' })),
+  type: Type.Optional(Type.String({ maxLength: 50, description: 'purl type, e.g. deb or npm (empty: any)' })),
+  layer: Type.Optional(Digest),
+  direct: Type.Optional(Type.Boolean({ description: 'true: direct dependencies; false: known transitive ones' })),
+  vulnerable: Type.Optional(Type.Boolean({ description: 'true: only packages with an open finding' })),
+  sort: Type.Optional(Type.Enum(['name', 'type', 'version', 'vulnerabilities', 'layer'], { default: 'name' })),
+  order: Type.Optional(Type.Enum(['asc', 'desc'], { description: 'asc by default, desc for `vulnerabilities`' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
+});
+
+export const ImagePackageRow = Type.Object({
+  position: Type.Integer({ description: "position in the image's SBOM" }),
+  purl: Type.String(),
+  type: Type.String(),
+  namespace: Nullable(Type.String()),
+  name: Type.String(),
+  version: Type.String(),
+  licenses: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  authors: Type.Array(Type.String()),
+  size: Nullable(Type.Number()),
+  paths: Type.Array(Type.String(), { description: "its locations' paths" }),
+  layers: Type.Array(Type.String(), { description: "diffIDs of its locations' layers, in image order" }),
+  layerIndex: Nullable(Type.Integer({ description: "position of its first location's layer (0 = base)" })),
+  direct: Nullable(Type.Boolean()),
+  vulnerabilities: SeverityCounts,
+});
+
+export const ImagePackagePage = Type.Object({ total: Type.Integer(), packages: Type.Array(ImagePackageRow) });
+
+export const ImageLayerRow = Type.Object({
+  position: Type.Integer({ description: '0 = base' }),
+  digest: Type.String(),
+  diffId: Type.String(),
+  size: Type.Number(),
+  mediaType: Type.String(),
+  createdBy: Nullable(Type.String()),
+  packages: Type.Integer({ description: 'packages with a location in the layer' }),
+  vulnerabilities: SeverityCounts,
+});
+
 const LayerInfo = Loose({ digest: Type.String(), diffId: Digest });
 
 /** Image metadata (`inspect` JSON, docs/cli.md): loose, with the fields the platform reads required. */
@@ -207,3 +283,100 @@ export const DeploymentChanges = Type.Object({ added: Type.Integer(), removed: T
 
 export const DigestParams = Type.Object({ digest: Digest });
 export const EnvironmentParams = Type.Object({ name: EnvironmentName });
+
+/** A severity rating as the dashboard counts it (`none` and unrated: unknown). */
+export const Rating = Type.Enum(['critical', 'high', 'medium', 'low', 'unknown']);
+
+/** `GET /api/v1/overview`: the trend's length. */
+export const OverviewQuery = Type.Object({
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 30, description: 'days in the trend, the last being today (UTC)' })),
+});
+
+export const Overview = Type.Object({
+  images: Type.Integer(),
+  packages: Type.Integer({ description: "the sum of the images' package counts" }),
+  environments: Type.Array(Type.Object({ name: Type.String(), images: Type.Integer({ description: 'distinct digests running there' }), workloads: Type.Integer() })),
+  findings: SeverityCounts,
+  vulnerabilities: SeverityCounts,
+  trend: Type.Array(Type.Object({ day: Type.String({ description: 'YYYY-MM-DD (UTC)' }), critical: Type.Integer(), high: Type.Integer(), medium: Type.Integer(), low: Type.Integer(), unknown: Type.Integer() })),
+  advisories: Type.Object({ lastUpdate: Nullable(Type.String()) }),
+  newFindings: Type.Object({
+    since: Nullable(Type.String()),
+    total: Type.Integer(),
+    findings: Type.Array(Type.Object({ id: Type.String(), purl: Type.String(), severity: Rating, digest: Type.String(), reference: Type.String(), at: Type.String() })),
+  }),
+  topImages: Type.Array(ImageSummary),
+  outdatedBases: Type.Array(
+    Type.Object({
+      digest: Type.String(),
+      reference: Type.String(),
+      base: Type.String(),
+      baseDigest: Nullable(Type.String()),
+      current: Type.Object({ reference: Type.String(), digest: Nullable(Type.String()), source: Type.Enum(['org', 'catalog']) }),
+      reason: Type.Enum(['newer-push', 'base-moved']),
+    }),
+  ),
+});
+
+/** A vulnerability's id: an advisory id or an alias (`CVE-…`, `GHSA-…`). */
+export const VulnerabilityParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const VulnerabilityDetail = Type.Object({
+  id: Type.String(),
+  aliases: Type.Array(Type.String()),
+  summary: Nullable(Type.String()),
+  details: Nullable(Type.String()),
+  severity: Nullable(Severity),
+  published: Nullable(Type.String()),
+  modified: Nullable(Type.String()),
+  references: Type.Array(Type.Object({ type: Type.String(), url: Type.String() })),
+  affected: Type.Array(
+    Type.Object({
+      ecosystem: Type.String(),
+      name: Type.String(),
+      ranges: Type.Array(Type.Object({ type: Type.String(), events: Type.Array(Type.Object({}, { additionalProperties: true })) })),
+      versions: Type.Array(Type.String()),
+    }),
+  ),
+  advisories: Type.Array(Type.String(), { description: 'ids of the stored advisories that make it up' }),
+  kev: Nullable(Loose({ cve: Type.String() }, 'its CISA KEV entry')),
+  epss: Nullable(Loose({ cve: Type.String(), score: Type.Number() }, 'its highest EPSS score')),
+  images: Type.Array(
+    Type.Object({
+      digest: Type.String(),
+      reference: Type.String(),
+      repository: Nullable(Type.String()),
+      tag: Nullable(Type.String()),
+      purl: Type.String(),
+      packageName: Type.String(),
+      installedVersion: Type.String(),
+      fixedIn: Type.Array(Type.String()),
+      severity: Rating,
+      environments: Type.Array(Type.String()),
+    }),
+  ),
+  environments: Type.Array(Type.String()),
+});
+
+/** `GET /api/v1/vulnerabilities`: filters and page. */
+export const VulnerabilityListQuery = Type.Object({
+  search: Type.Optional(Type.String({ maxLength: 200, description: 'part of one of its ids or of a purl having it (case-blind)' })),
+  severity: Type.Optional(Type.Enum(['critical', 'high', 'medium', 'low', 'unknown'], { description: 'only those whose worst rating this is' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+
+export const VulnerabilityPage = Type.Object({
+  total: Type.Integer({ description: 'vulnerabilities passing the filters, on every page' }),
+  vulnerabilities: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      severity: Rating,
+      summary: Nullable(Type.String()),
+      images: Type.Integer(),
+      packages: Type.Integer({ description: 'distinct purls having it' }),
+      fixAvailable: Type.Boolean(),
+      kev: Type.Boolean(),
+    }),
+  ),
+});

@@ -34,12 +34,26 @@ interface Row {
 const TABLE: Row[] = [
   { route: 'GET /api/v1/health', url: '/api/v1/health', scope: 'read', status: 200, effect: 'refused' },
   { route: 'GET /api/v1/openapi.json', url: '/api/v1/openapi.json', scope: 'read', status: 200, effect: 'refused' },
-  { route: 'GET /api/v1/images', url: '/api/v1/images', scope: 'read', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ images: [], next: null }) },
-  { route: 'GET /api/v1/images', url: `/api/v1/images?search=${encodeURIComponent(digestA)}`, scope: 'admin', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ images: [], next: null }) },
-  { route: 'GET /api/v1/images', url: '/api/v1/images?search=secret-app', scope: 'read', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ images: [], next: null }) },
+  { route: 'GET /api/v1/images', url: '/api/v1/images', scope: 'read', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ images: [], next: null, total: 0 }) },
+  { route: 'GET /api/v1/images', url: `/api/v1/images?search=${encodeURIComponent(digestA)}`, scope: 'admin', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ images: [], next: null, total: 0 }) },
+  { route: 'GET /api/v1/images', url: '/api/v1/images?search=secret-app', scope: 'read', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ images: [], next: null, total: 0 }) },
   { route: 'GET /api/v1/images/{digest}', url: `/api/v1/images/${digestA}`, scope: 'admin', status: 404, effect: 'refused' },
   { route: 'GET /api/v1/images/{digest}/findings', url: `/api/v1/images/${digestA}/findings`, scope: 'admin', status: 404, effect: 'refused' },
   { route: 'GET /api/v1/images/{digest}/base', url: `/api/v1/images/${digestA}/base`, scope: 'admin', status: 404, effect: 'refused' },
+  { route: 'GET /api/v1/images/{digest}/packages', url: `/api/v1/images/${digestA}/packages`, scope: 'admin', status: 404, effect: 'refused' },
+  { route: 'GET /api/v1/images/{digest}/layers', url: `/api/v1/images/${digestA}/layers`, scope: 'admin', status: 404, effect: 'refused' },
+  { route: 'GET /api/v1/images', url: '/api/v1/images?environment=prod&severity=low&sort=vulnerabilities', scope: 'read', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ images: [], next: null, total: 0 }) },
+  {
+    route: 'GET /api/v1/overview',
+    url: '/api/v1/overview?days=3',
+    scope: 'read',
+    status: 200,
+    effect: 'refused',
+    check: (a) => expect(a).toMatchObject({ images: 0, packages: 0, environments: [], findings: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, newFindings: { total: 0, findings: [] }, topImages: [], outdatedBases: [] }),
+  },
+  { route: 'GET /api/v1/vulnerabilities', url: '/api/v1/vulnerabilities?search=ms', scope: 'read', status: 200, effect: 'refused', check: (a) => expect(a).toEqual({ total: 0, vulnerabilities: [] }) },
+  // The advisory is public; A's images having it are not.
+  { route: 'GET /api/v1/vulnerabilities/{id}', url: '/api/v1/vulnerabilities/CVE-2099-0001', scope: 'read', status: 200, effect: 'refused', check: (a) => expect(a).toMatchObject({ images: [], environments: [] }) },
   // B's local analysis of a child of A's image must not find A's image as its base (before B has a copy of it).
   {
     route: 'POST /api/v1/analysis',
@@ -146,7 +160,7 @@ describe.each(backends)('tenancy on %s', (_name, location: () => StoreLocation) 
       .split('?')[0]
       ?.replace(/sha256:[0-9a-f]{64}/, '{digest}')
       .replace(/\/environments\/[^/]+/, '/environments/{name}')
-      .replace(/\/(tokens|webhooks|jobs)\/[^/]+/, '/$1/{id}');
+      .replace(/\/(tokens|webhooks|jobs|vulnerabilities)\/[^/]+/, '/$1/{id}');
     expect(pattern).toBe(path);
     const res = await api.call(method as 'GET', url, { token: b.tokens[row.scope], ...(row.body !== undefined ? { body: row.body } : {}) });
     expect(res.statusCode, res.body).toBe(row.status);

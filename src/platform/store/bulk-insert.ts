@@ -25,7 +25,7 @@ const COLUMN_TYPES = {
     data: 'text',
     first_seen: 'text',
   },
-  finding_event: { org_id: 'text', image_id: 'integer', display_id: 'text', purl: 'text', kind: 'text', at: 'text', cause: 'text' },
+  finding_event: { org_id: 'text', image_id: 'integer', display_id: 'text', purl: 'text', kind: 'text', at: 'text', cause: 'text', severity: 'text' },
 } as const satisfies { [T in keyof PlatformDatabase]?: Record<string, 'text' | 'integer' | 'bigint'> };
 
 export type BulkTable = keyof typeof COLUMN_TYPES;

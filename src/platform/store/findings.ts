@@ -1,11 +1,11 @@
 // Findings as the store keeps them: each stored package's findings under the current advisories (package_finding),
 // written with the package and rewritten only by re-evaluation; an image's findings are read through its packages.
-// Finding events record what appeared on and disappeared from each image, and why.
-import { type Insertable, type Kysely, sql } from 'kysely';
+// Finding events record what appeared on and disappeared from each image (with its severity), and why.
+import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Location } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { imageFindings } from '../image-findings.ts';
-import { type Dialect, oneOfNumbers, valuesPerCondition } from './bulk-insert.ts';
+import { type Dialect, insertMany, oneOfNumbers, valuesPerCondition } from './bulk-insert.ts';
 import type { PackageFindingTable, PlatformDatabase } from './schema.ts';
 
 /** A finding that appeared on or disappeared from an image. */
@@ -24,6 +24,22 @@ export interface FindingEvent {
 
 /** A finding's identity on an image: its display id and its package's purl. */
 export const findingKey = (f: { id: string; purl: string }) => `${f.id}\n${f.purl}`;
+
+/**
+ * SQL: the rank of the severity rating in `column`, worst first: critical 0, high 1, medium 2, low 3, anything
+ * else (`unknown`, `none`) 4. Ordering and grouping by it keeps the counting in the database.
+ */
+export function severityRank(column: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`(case ${column} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end)`;
+}
+
+/**
+ * SQL aggregate: the worst of the severity ratings in `column` as stored (one package content may rate a finding
+ * otherwise than another with the same purl, matched at another time).
+ */
+export function worstSeverity(column: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`substr(min(case ${column} when 'critical' then '0' when 'high' then '1' when 'medium' then '2' when 'low' then '3' else '4' end || ${column}), 2)`;
+}
 
 /** The stored text of finding `f`: everything but what an image or the exploit data add, read back by `storedFinding`. */
 export function findingData(f: Finding): string {
@@ -104,43 +120,59 @@ export async function readImageFindings(db: Kysely<PlatformDatabase>, imageId: n
   return imageFindings(packages);
 }
 
-/** The identities (`findingKey`) of image `imageId`'s findings. */
-export async function imageFindingKeys(db: Kysely<PlatformDatabase>, imageId: number): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('image_package')
-    .innerJoin('package_finding', 'package_finding.package_id', 'image_package.package_id')
-    .select(['package_finding.display_id', 'package_finding.purl'])
-    .distinct()
-    .where('image_package.image_id', '=', imageId)
-    .execute();
-  return new Set(rows.map((r) => findingKey({ id: r.display_id, purl: r.purl })));
+/** The findings of image `imageId`: each identity (`findingKey`) with its severity rating (the worst, see `worstSeverity`). */
+export async function imageFindingRatings(db: Kysely<PlatformDatabase>, imageId: number): Promise<Map<string, string>> {
+  const { rows } = await sql<{ display_id: string; purl: string; severity: string }>`
+    select pf.display_id, pf.purl, ${worstSeverity(sql.ref('pf.severity'))} as severity
+    from image_package ip join package_finding pf on pf.package_id = ip.package_id
+    where ip.image_id = ${imageId}
+    group by pf.display_id, pf.purl`.execute(db);
+  return new Map(rows.map((r) => [findingKey({ id: r.display_id, purl: r.purl }), r.severity]));
 }
 
 /**
  * Inside transaction `tx`, after image `imageId` (of org `orgId`) was stored with its packages: record its
- * findings as events caused by the push at `at`. A new image (`before` null) gains all of them; a re-pushed one
- * gains and loses the differences from `before`, its findings' identities until then.
+ * findings as events caused by the push at `at`, each with its severity. A new image (`before` null) gains all of
+ * them; a re-pushed one gains and loses the differences from `before`, its findings (`imageFindingRatings`) until
+ * then, and a finding it keeps under another rating is recorded as re-rated.
  */
-export async function recordPushEvents(tx: Kysely<PlatformDatabase>, dialect: Dialect, orgId: string, imageId: number, before: ReadonlySet<string> | null, at: string): Promise<void> {
+export async function recordPushEvents(tx: Kysely<PlatformDatabase>, dialect: Dialect, orgId: string, imageId: number, before: ReadonlyMap<string, string> | null, at: string): Promise<void> {
   await lockFindingEvents(tx, dialect, [orgId]);
   if (before === null) {
     await sql`
-      insert into finding_event (org_id, image_id, display_id, purl, kind, at, cause)
-      select ${orgId}, ${imageId}, f.display_id, f.purl, 'appeared', ${at}, 'push'
+      insert into finding_event (org_id, image_id, display_id, purl, kind, at, cause, severity)
+      select ${orgId}, ${imageId}, f.display_id, f.purl, 'appeared', ${at}, 'push', f.severity
       from (
-        select distinct pf.display_id, pf.purl from image_package ip join package_finding pf on pf.package_id = ip.package_id where ip.image_id = ${imageId}
+        select pf.display_id, pf.purl, ${worstSeverity(sql.ref('pf.severity'))} as severity
+        from image_package ip join package_finding pf on pf.package_id = ip.package_id
+        where ip.image_id = ${imageId}
+        group by pf.display_id, pf.purl
       ) f
       order by f.purl, f.display_id`.execute(tx);
     return;
   }
-  const after = await imageFindingKeys(tx, imageId);
-  const event = (key: string, kind: 'appeared' | 'disappeared') => {
+  const after = await imageFindingRatings(tx, imageId);
+  const event = (key: string, kind: FindingEventKind, severity: string) => {
     const [id, purl] = key.split('\n') as [string, string];
-    return { org_id: orgId, image_id: imageId, display_id: id, purl, kind, at, cause: 'push' };
+    return { org_id: orgId, image_id: imageId, display_id: id, purl, kind, at, cause: 'push', severity };
   };
-  const events = [...[...before].filter((k) => !after.has(k)).sort().map((k) => event(k, 'disappeared')), ...[...after].filter((k) => !before.has(k)).sort().map((k) => event(k, 'appeared'))];
-  if (events.length > 0) await tx.insertInto('finding_event').values(events).execute();
+  const keys = (m: ReadonlyMap<string, string>) => [...m.keys()].sort();
+  const events = [
+    ...keys(before)
+      .filter((k) => !after.has(k))
+      .map((k) => event(k, 'disappeared', before.get(k) as string)),
+    ...keys(after)
+      .filter((k) => !before.has(k))
+      .map((k) => event(k, 'appeared', after.get(k) as string)),
+    ...keys(after)
+      .filter((k) => before.has(k) && before.get(k) !== after.get(k))
+      .flatMap((k) => [event(k, 'rerated-from', before.get(k) as string), event(k, 'rerated-to', after.get(k) as string)]),
+  ];
+  if (events.length > 0) await insertMany(tx, dialect, 'finding_event', events);
 }
+
+/** What a finding event records: appeared and disappeared, and the two halves of a change of rating. */
+export type FindingEventKind = PlatformDatabase['finding_event']['kind'];
 
 /** The first key of the advisory locks that order finding events (the second is the org's hash). */
 const FINDING_EVENT_LOCK = 0x73787466;
@@ -161,7 +193,10 @@ export async function lockFindingEvents(tx: Kysely<PlatformDatabase>, dialect: D
   }
 }
 
-/** The finding events of org `orgId` (of one image when `imageId` is given) after `afterSeq`, oldest first. */
+/**
+ * The finding events of org `orgId` (of one image when `imageId` is given) after `afterSeq`, oldest first: those of
+ * findings that appeared and disappeared (re-ratings are for the counts by severity only).
+ */
 export async function readFindingEvents(db: Kysely<PlatformDatabase>, orgId: string, options: { imageId?: number; afterSeq?: number; limit?: number }): Promise<FindingEvent[]> {
   let query = db
     .selectFrom('finding_event')
@@ -169,9 +204,10 @@ export async function readFindingEvents(db: Kysely<PlatformDatabase>, orgId: str
     .select(['finding_event.seq', 'image.digest', 'finding_event.display_id', 'finding_event.purl', 'finding_event.kind', 'finding_event.at', 'finding_event.cause'])
     .where('finding_event.org_id', '=', orgId)
     .where('finding_event.seq', '>', options.afterSeq ?? 0)
+    .where('finding_event.kind', 'in', ['appeared', 'disappeared'])
     .orderBy('finding_event.seq');
   if (options.imageId !== undefined) query = query.where('finding_event.image_id', '=', options.imageId);
   if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.execute();
-  return rows.map((r) => ({ seq: Number(r.seq), digest: r.digest, id: r.display_id, purl: r.purl, kind: r.kind, at: r.at, cause: r.cause }));
+  return rows.map((r) => ({ seq: Number(r.seq), digest: r.digest, id: r.display_id, purl: r.purl, kind: r.kind as FindingEvent['kind'], at: r.at, cause: r.cause }));
 }

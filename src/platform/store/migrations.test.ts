@@ -1,7 +1,8 @@
 // Platform migrations on both databases (SQLite always, PostgreSQL when DATABASE_URL is set). 004: image findings
 // stored the old way (table `finding`, through 003) carry over to package findings, one copy per package, and the
 // store then reads each image's findings through its packages. 005: catalog entries from before platforms keep
-// their rows, with platform unknown.
+// their rows, with platform unknown. 006: finding events gain their finding's severity where the finding is still
+// stored (the worst, when packages with the purl rate it differently), `unknown` elsewhere.
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Generated, type Kysely, sql } from 'kysely';
 import { type Dialect, openDatabase } from '../../advisory/store/open-database.ts';
@@ -52,7 +53,8 @@ interface MigrationDatabase {
   /** As through 004: keyed by name and tag, without a platform. */
   catalog_image: { name: string; tag: string; digest: string | null; layers: string; layer_count: number; chain_id: string; added_at: string };
   package_finding: PackageFindingTable;
-
+  /** As through 005: without a severity. */
+  finding_event: { seq: Generated<number>; org_id: string; image_id: number; display_id: string; purl: string; kind: string; at: string; cause: string };
 }
 
 const LAYER = {
@@ -313,5 +315,54 @@ describe.each(backends)('platform migrations on %s', (_name, newLocation) => {
       expect(await store.addCatalogEntries([arm])).toBe(1);
       expect(await store.listCatalog()).toEqual([alpine, debian, arm]);
     });
+  });
+  it('006 gives finding events the severity their finding has now, and unknown where it is gone', async () => {
+    const location = newLocation();
+    const { db, dialect } = await openDatabase<MigrationDatabase>(location, 'platform store', 2, (raw, d) => migratePlatform(raw, d, '005-catalog-platforms'));
+    const orgId = 'org-1';
+    try {
+      await db.insertInto('org').values({ id: orgId, name: 'acme', created_at: '2024-01-01T00:00:00.000Z' }).execute();
+      const imageId = await insertImage(db, orgId, 'sha256:aaaa', 3);
+      const openssl = await insertPackage(db, OPENSSL);
+      const lodash = await insertPackage(db, LODASH);
+      // A second content of the same lodash purl, rating one of its findings otherwise (matched at another time).
+      const lodashAgain = Number((await db.insertInto('package').values({ digest: 'sha256:lodash-again', purl: LODASH.purl, type: 'npm', name: 'lodash', version: LODASH.version, data: '{}' }).returning('id').executeTakeFirstOrThrow()).id);
+      const row = (packageId: number, position: number, f: Finding) => ({ package_id: packageId, position, display_id: f.id, purl: f.purl, ids: JSON.stringify(f.ids), advisory_ids: JSON.stringify(f.advisoryIds), severity: f.severity?.rating ?? 'unknown', data: JSON.stringify(f), first_seen: '2024-02-01T00:00:00.000Z' });
+      const ssl = finding('CVE-2023-5363', 'DSA-5532-1', OPENSSL, 'high', 'openssl', [LAYER.base]);
+      const bad = finding('CVE-2021-23337', 'GHSA-35jh-r3h4-6jhm', LODASH, 'medium', 'lodash', [LAYER.app]);
+      await db
+        .insertInto('package_finding')
+        .values([row(openssl, 0, ssl), row(lodash, 0, bad), row(lodashAgain, 0, { ...bad, severity: { rating: 'critical', score: 9.8, vector: null, source: 'CVSS_V3' } })])
+        .execute();
+      const event = (displayId: string, purl: string, kind: string) => ({ org_id: orgId, image_id: imageId, display_id: displayId, purl, kind, at: '2024-02-01T00:00:00.000Z', cause: 'push' });
+      await db
+        .insertInto('finding_event')
+        .values([
+          event(ssl.id, OPENSSL.purl, 'appeared'),
+          event(bad.id, LODASH.purl, 'appeared'),
+          // Gone since: no stored finding has this id and purl (nor the id on another purl).
+          event('CVE-2020-28500', LODASH.purl, 'appeared'),
+          event('CVE-2020-28500', LODASH.purl, 'disappeared'),
+          event(ssl.id, MINIMIST.purl, 'appeared'),
+        ])
+        .execute();
+
+      await migratePlatform(db as Kysely<unknown>, dialect);
+
+      const { rows } = await sql<{ display_id: string; purl: string; kind: string; severity: string }>`select display_id, purl, kind, severity from finding_event order by seq`.execute(db);
+      expect(rows.map((r) => `${r.kind} ${r.display_id} ${r.purl} ${r.severity}`)).toEqual([
+        `appeared CVE-2023-5363 ${OPENSSL.purl} high`,
+        `appeared CVE-2021-23337 ${LODASH.purl} critical`,
+        `appeared CVE-2020-28500 ${LODASH.purl} unknown`,
+        `disappeared CVE-2020-28500 ${LODASH.purl} unknown`,
+        `appeared CVE-2023-5363 ${MINIMIST.purl} unknown`,
+      ]);
+      expect(await indexColumns(db, dialect, 'finding_event_org_at')).toEqual(['org_id', 'at', 'severity', 'kind']);
+      // New events without a severity take unknown.
+      await db.insertInto('finding_event').values(event(ssl.id, OPENSSL.purl, 'disappeared')).execute();
+      expect((await sql<{ severity: string }>`select severity from finding_event order by seq desc limit 1`.execute(db)).rows[0]?.severity).toBe('unknown');
+    } finally {
+      await db.destroy();
+    }
   });
 });

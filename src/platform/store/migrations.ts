@@ -304,6 +304,27 @@ const migrations = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> =
         await db.schema.createIndex('catalog_image_chain').on('catalog_image').column('chain_id').execute();
       },
     },
+    // Finding events carry the finding's severity rating, so the open findings by severity can be counted back
+    // through time from the events alone (the overview's trend). Events stored before take the rating their
+    // finding has now (the worst, should several packages with the purl rate it differently), where the finding
+    // is still stored; the rest stay `unknown`. The trend reads an org's events by time, rating and kind only: an
+    // index of just those is read instead of the table (and finds an advisory update's events by time).
+    '006-finding-event-severity': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('finding_event')
+          .addColumn('severity', 'text', (c) => c.notNull().defaultTo('unknown'))
+          .execute();
+        await sql`
+          update finding_event set severity = (
+            select substr(min(case pf.severity when 'critical' then '0' when 'high' then '1' when 'medium' then '2' when 'low' then '3' else '4' end || pf.severity), 2)
+            from package_finding pf
+            where pf.display_id = finding_event.display_id and pf.purl = finding_event.purl
+          )
+          where exists (select 1 from package_finding pf where pf.display_id = finding_event.display_id and pf.purl = finding_event.purl)`.execute(db);
+        await db.schema.createIndex('finding_event_org_at').on('finding_event').columns(['org_id', 'at', 'severity', 'kind']).execute();
+      },
+    },
   };
 };
 

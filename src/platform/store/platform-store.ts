@@ -13,18 +13,22 @@ import { openDatabase, type StoreLocation } from '../../advisory/store/open-data
 import type { Finding } from '../../match/matcher.ts';
 import { chainIds as chainIdsOf } from '../chain-id.ts';
 import { imageFindings } from '../image-findings.ts';
-import type { BaseCandidate, ImageSummary, Org, Principal, PushPayload, TokenInfo, TokenScope } from '../model.ts';
+import type { BaseCandidate, ImageLayerRow, ImageListQuery, ImagePackagePage, ImagePackageQuery, ImagePage, ImageSummary, Org, Principal, PushPayload, TokenInfo, TokenScope } from '../model.ts';
+import type { Overview, VulnerabilityListQuery } from '../model.ts';
 import { insertMany } from './bulk-insert.ts';
 import { ROWS_PER_STATEMENT, inChunks } from './chunks.ts';
 import { type Deployment, type EnvironmentEvent, readEnvironments, readHistory, recordOne, recordSnapshot } from './environments.ts';
-import { type FindingEvent, imageFindingKeys, readFindingEvents, readImageFindings, recordPushEvents, findingsOfPackages } from './findings.ts';
+import { type FindingEvent, imageFindingRatings, readFindingEvents, readImageFindings, recordPushEvents, findingsOfPackages } from './findings.ts';
 import { type JobRecord, deleteFinishedJobs, readJob } from './jobs.ts';
 import { SUMMARY_COLUMNS, listImagePage, summarize } from './image-list.ts';
+import { readLayerRows, readPackagePage } from './image-packages.ts';
 import { type PackageRows, imageRows, readPackage, readSbom } from './image-rows.ts';
 import { migratePlatform } from './migrations.ts';
+import { type OverviewQuery, readOverview } from './overview.ts';
 import { PackageIdCache, packageIdsByDigest, storeNewPackages } from './packages.ts';
 import { PLATFORM_TABLES, type ImageTable, type PlatformDatabase } from './schema.ts';
 import { type WebhookDeliveryInfo, type WebhookEventType, type WebhookInfo, type WebhookSubscription, deleteFinishedDeliveries, deleteWebhook, insertWebhook, readDeliveries, readWebhooks, webhookInfo } from './webhooks.ts';
+import { type StoredVulnerabilityRow, type VulnerabilityFindings, listVulnerabilities, vulnerableImages } from './vulnerabilities.ts';
 
 export type { Deployment, EnvironmentEvent, FindingEvent, JobRecord, WebhookDeliveryInfo, WebhookEventType, WebhookInfo };
 
@@ -193,13 +197,13 @@ export class PlatformStore {
           .returning('id')
           .executeTakeFirst();
         let imageId: number;
-        let before: Set<string> | null = null;
+        let before: Map<string, string> | null = null;
         if (inserted) imageId = Number(inserted.id);
         else {
           // Updating the row first also locks it: concurrent pushes of one digest take turns from here.
           const updated = await tx.updateTable('image').set(rows.image).where('org_id', '=', orgId).where('digest', '=', rows.digest).returning('id').executeTakeFirstOrThrow();
           imageId = Number(updated.id);
-          before = await imageFindingKeys(tx, imageId);
+          before = await imageFindingRatings(tx, imageId);
           await tx.deleteFrom('image_layer').where('image_id', '=', imageId).execute();
           await tx.deleteFrom('image_package').where('image_id', '=', imageId).execute();
         }
@@ -238,21 +242,45 @@ export class PlatformStore {
     }
   }
 
-  /** A page of the org's images, newest push first (then by digest); `search` matches reference, repository, tag or digest. */
-  async listImages(orgId: string, query: { search?: string; limit: number; cursor?: string | null }): Promise<{ images: ImageSummary[]; next: string | null }> {
-    return listImagePage(this.db, orgId, query);
+  /** `findImages` without the total: a page of the org's images, newest push first (then by digest) by default. */
+  async listImages(orgId: string, query: ImageListQuery): Promise<{ images: ImageSummary[]; next: string | null }> {
+    const { images, next } = await listImagePage(this.db, this.dialect, orgId, query);
+    return { images, next };
   }
 
-  /** Everything stored about image `digest` of org `orgId`, or null when the org has no such image. */
-  async getImage(orgId: string, digest: string): Promise<StoredImage | null> {
+  /**
+   * A page of the org's images that pass `query`'s filters, in its order (push time, newest first, by default; ties
+   * by digest), with how many pass in all. A cursor that does not fit the sort is a USAGE error.
+   */
+  async findImages(orgId: string, query: ImageListQuery): Promise<ImagePage> {
+    return listImagePage(this.db, this.dialect, orgId, query);
+  }
+
+  /** A page of the packages of image `digest` of org `orgId` (filtered, sorted), or null when the org has no such image. */
+  async imagePackages(orgId: string, digest: string, query: ImagePackageQuery): Promise<ImagePackagePage | null> {
+    const id = await this.imageId(orgId, digest);
+    return id === null ? null : readPackagePage(this.db, this.dialect, id, query);
+  }
+
+  /** The layers of image `digest` of org `orgId` with their packages and findings, or null when the org has no such image. */
+  async imageLayers(orgId: string, digest: string): Promise<ImageLayerRow[] | null> {
+    const id = await this.imageId(orgId, digest);
+    return id === null ? null : readLayerRows(this.db, this.dialect, id);
+  }
+
+  /**
+   * Everything stored about image `digest` of org `orgId`, or null when the org has no such image. With `packages`
+   * false, its packages and relationships are left out (empty): they are paged through `imagePackages`.
+   */
+  async getImage(orgId: string, digest: string, options: { packages?: boolean } = {}): Promise<StoredImage | null> {
     const row = await this.imageRow(orgId, digest);
     if (!row) return null;
     const [summary] = await summarize(this.db, orgId, [row]);
     return {
       summary: summary as ImageSummary,
       metadata: JSON.parse(row.metadata) as ImageMetadata,
-      packages: await this.packagesOf(row.id),
-      relationships: JSON.parse(row.relationships) as Relationship[],
+      packages: options.packages === false ? [] : await this.packagesOf(row.id),
+      relationships: options.packages === false ? [] : (JSON.parse(row.relationships) as Relationship[]),
       secrets: JSON.parse(row.secrets) as SecretFinding[],
       distro: row.distro === null ? null : (JSON.parse(row.distro) as OsRelease),
     };
@@ -303,6 +331,11 @@ export class PlatformStore {
     return [...out.values()];
   }
 
+  private async imageId(orgId: string, digest: string): Promise<number | null> {
+    const row = await this.db.selectFrom('image').select('id').where('org_id', '=', orgId).where('digest', '=', digest).executeTakeFirst();
+    return row ? Number(row.id) : null;
+  }
+
   private async imageRow(orgId: string, digest: string) {
     return this.db
       .selectFrom('image')
@@ -321,6 +354,23 @@ export class PlatformStore {
       .orderBy('image_package.position')
       .execute();
     return rows.map((r) => readPackage(r.data, r.locations, r.direct));
+  }
+
+  // ---- Overview and vulnerabilities ----
+
+  /** The overview of org `orgId` (all but the advisory database's state, which the advisory store knows). */
+  async overview(orgId: string, query: OverviewQuery): Promise<Omit<Overview, 'advisories'>> {
+    return readOverview(this.db, this.dialect, orgId, query);
+  }
+
+  /** A page of org `orgId`'s vulnerabilities, worst first (see `listVulnerabilities`), without exploit data. */
+  async listVulnerabilities(orgId: string, query: VulnerabilityListQuery): Promise<{ total: number; rows: StoredVulnerabilityRow[] }> {
+    return listVulnerabilities(this.db, this.dialect, orgId, query);
+  }
+
+  /** Org `orgId`'s images with an open finding of vulnerability `id`, found among those displayed as one of `displayIds`. */
+  async vulnerableImages(orgId: string, id: string, displayIds: readonly string[]): Promise<VulnerabilityFindings> {
+    return vulnerableImages(this.db, this.dialect, orgId, id, displayIds);
   }
 
   // ---- Base images ----

@@ -7,7 +7,7 @@ import type { Package } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { type Dialect, insertMany, jsonRelation, oneOfNumbers, valuesPerCondition } from './bulk-insert.ts';
 import { ROWS_PER_STATEMENT } from './chunks.ts';
-import { findingData, lockFindingEvents, packageFindingRow } from './findings.ts';
+import { type FindingEventKind, findingData, lockFindingEvents, packageFindingRow, worstSeverity } from './findings.ts';
 import { readPackage } from './image-rows.ts';
 import type { PlatformDatabase } from './schema.ts';
 
@@ -84,14 +84,22 @@ export interface PackageFindingChanges {
  */
 const CITED_DATABASE = /"database":"[^"]*"/g;
 
-/** A package finding that appeared or disappeared, as the event statements join it to the images holding the package. */
+/**
+ * A package finding that appeared, disappeared or changed rating, as the event statements join it to the images
+ * holding the package: with its rating (before a disappearance, after an appearance; both for a change).
+ */
 interface FindingChange {
   package_id: number;
   display_id: string;
   purl: string;
+  severity: string;
+  /** The rating before, for a change of rating only. */
+  previous?: string;
 }
 
-const CHANGE_COLUMNS = { package_id: 'integer', display_id: 'text', purl: 'text' } as const;
+const CHANGE_COLUMNS = { package_id: 'integer', display_id: 'text', purl: 'text', severity: 'text' } as const;
+
+const ratingOf = (f: Finding) => f.severity?.rating ?? 'unknown';
 
 /**
  * Inside the caller's transaction `tx`: make `findings` (by package id, at most ROWS_PER_STATEMENT packages) the
@@ -99,12 +107,13 @@ const CHANGE_COLUMNS = { package_id: 'integer', display_id: 'text', purl: 'text'
  * and disappeared there, at `at` with `cause`. Only what changed is written: a package whose findings are the same
  * but for the advisory database they cite stays as stored; a changed package's list is rewritten, keeping when
  * each finding was first seen. An image gains (or loses) a finding only when no other package of it with the same
- * purl already has (or still has) it.
+ * purl already has (or still has) it. Every event records its finding's rating; a finding kept under another rating
+ * is recorded as re-rated (`rerated-from` and `rerated-to`), which the returned counts leave out.
  */
 export async function replacePackageFindings(tx: Kysely<PlatformDatabase>, dialect: Dialect, findings: ReadonlyMap<number, readonly Finding[]>, cause: string, at: string): Promise<PackageFindingChanges> {
   const packageIds = [...findings.keys()];
   const old = packageIds.length
-    ? await tx.selectFrom('package_finding').select(['package_id', 'display_id', 'purl', 'data', 'first_seen']).where(oneOfNumbers(dialect, 'package_id', packageIds)).orderBy('package_id').orderBy('position').execute()
+    ? await tx.selectFrom('package_finding').select(['package_id', 'display_id', 'purl', 'severity', 'data', 'first_seen']).where(oneOfNumbers(dialect, 'package_id', packageIds)).orderBy('package_id').orderBy('position').execute()
     : [];
   const oldByPackage = new Map<number, Map<string, (typeof old)[number]>>();
   for (const r of old) {
@@ -115,6 +124,7 @@ export async function replacePackageFindings(tx: Kysely<PlatformDatabase>, diale
   }
   const appeared: FindingChange[] = [];
   const disappeared: FindingChange[] = [];
+  const rerated: FindingChange[] = [];
   const rewritten: number[] = [];
   const rows: Insertable<PlatformDatabase['package_finding']>[] = [];
   for (const [packageId, list] of findings) {
@@ -128,11 +138,14 @@ export async function replacePackageFindings(tx: Kysely<PlatformDatabase>, diale
       data.set(id, text);
       const kept = before.get(id);
       if (!kept) {
-        appeared.push({ package_id: packageId, display_id: id, purl: f.purl });
+        appeared.push({ package_id: packageId, display_id: id, purl: f.purl, severity: ratingOf(f) });
         changed = true;
-      } else if (kept.data !== text && kept.data.replace(CITED_DATABASE, '') !== text.replace(CITED_DATABASE, '')) changed = true;
+      } else if (kept.data !== text && kept.data.replace(CITED_DATABASE, '') !== text.replace(CITED_DATABASE, '')) {
+        changed = true;
+        if (kept.severity !== ratingOf(f)) rerated.push({ package_id: packageId, display_id: id, purl: f.purl, severity: ratingOf(f), previous: kept.severity });
+      }
     }
-    for (const [id, r] of before) if (!after.has(id)) disappeared.push({ package_id: packageId, display_id: id, purl: r.purl });
+    for (const [id, r] of before) if (!after.has(id)) disappeared.push({ package_id: packageId, display_id: id, purl: r.purl, severity: r.severity });
     if (!changed) continue;
     rewritten.push(packageId);
     let position = 0;
@@ -142,13 +155,14 @@ export async function replacePackageFindings(tx: Kysely<PlatformDatabase>, diale
   if (rewritten.length === 0) return changes;
 
   // Events go in under their orgs' locks (see lockFindingEvents), taken before the first of them.
-  if (appeared.length + disappeared.length > 0) {
+  const changedFindings = [...appeared, ...disappeared, ...rerated];
+  if (changedFindings.length > 0) {
     const orgs = await tx
       .selectFrom('image_package')
       .innerJoin('image', 'image.id', 'image_package.image_id')
       .select('image.org_id')
       .distinct()
-      .where(oneOfNumbers(dialect, 'image_package.package_id', [...new Set([...appeared, ...disappeared].map((c) => c.package_id))]))
+      .where(oneOfNumbers(dialect, 'image_package.package_id', [...new Set(changedFindings.map((c) => c.package_id))]))
       .execute();
     await lockFindingEvents(
       tx,
@@ -161,22 +175,35 @@ export async function replacePackageFindings(tx: Kysely<PlatformDatabase>, diale
   await tx.deleteFrom('package_finding').where(oneOfNumbers(dialect, 'package_id', rewritten)).execute();
   await insertMany(tx, dialect, 'package_finding', rows);
   if (disappeared.length > 0) changes.disappeared = await recordChanges(tx, dialect, disappeared, 'disappeared', cause, at);
+  // A change of rating is recorded as its two halves, for the counts by severity over time (not counted here).
+  if (rerated.length > 0) {
+    await recordChanges(
+      tx,
+      dialect,
+      rerated.map((c) => ({ ...c, severity: c.previous as string })),
+      'rerated-from',
+      cause,
+      at,
+    );
+    await recordChanges(tx, dialect, rerated, 'rerated-to', cause, at);
+  }
   return changes;
 }
 
 /**
- * Record `kind` events for `changes` on every image holding their packages, but images where another package with
- * the same purl has the finding (as the store is now); returns the number recorded.
+ * Record `kind` events (with each change's `severity`) for `changes` on every image holding their packages, but
+ * images where another package with the same purl has the finding (as the store is now); returns the number
+ * recorded.
  */
-async function recordChanges(tx: Kysely<PlatformDatabase>, dialect: Dialect, changes: readonly FindingChange[], kind: 'appeared' | 'disappeared', cause: string, at: string): Promise<number> {
+async function recordChanges(tx: Kysely<PlatformDatabase>, dialect: Dialect, changes: readonly FindingChange[], kind: FindingEventKind, cause: string, at: string): Promise<number> {
   let recorded = 0;
   for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
     const relation = jsonRelation(dialect, 'c', CHANGE_COLUMNS, changes.slice(i, i + ROWS_PER_STATEMENT) as unknown as Record<string, unknown>[]);
     const result = await sql`
-      insert into finding_event (org_id, image_id, display_id, purl, kind, at, cause)
-      select e.org_id, e.image_id, e.display_id, e.purl, ${kind}, ${at}, ${cause}
+      insert into finding_event (org_id, image_id, display_id, purl, kind, at, cause, severity)
+      select e.org_id, e.image_id, e.display_id, e.purl, ${kind}, ${at}, ${cause}, e.severity
       from (
-        select distinct i.org_id, ip.image_id, c.display_id, c.purl
+        select i.org_id, ip.image_id, c.display_id, c.purl, ${worstSeverity(sql.ref('c.severity'))} as severity
         from ${relation}
         join image_package ip on ip.package_id = c.package_id
         join image i on i.id = ip.image_id
@@ -185,6 +212,7 @@ async function recordChanges(tx: Kysely<PlatformDatabase>, dialect: Dialect, cha
           join image_package other on other.package_id = pf.package_id and other.image_id = ip.image_id
           where pf.display_id = c.display_id and pf.purl = c.purl and pf.package_id <> c.package_id
         )
+        group by i.org_id, ip.image_id, c.display_id, c.purl
       ) e
       order by e.image_id, e.purl, e.display_id`.execute(tx);
     recorded += Number(result.numAffectedRows ?? 0);

@@ -138,16 +138,22 @@ export interface PackageFindingTable {
   first_seen: string;
 }
 
-/** A finding that appeared on or disappeared from an image, and why (`push`, or an advisory change). */
+/**
+ * A finding that appeared on or disappeared from an image, and why (`push`, or an advisory change). A finding whose
+ * rating changed while it stayed is recorded as a pair: `rerated-from` (the old rating) and `rerated-to` (the new),
+ * so the open findings by severity at any time are the events' sum (+1 appeared and rerated-to, -1 the others).
+ */
 export interface FindingEventTable {
   seq: Generated<number>;
   org_id: string;
   image_id: number;
   display_id: string;
   purl: string;
-  kind: 'appeared' | 'disappeared';
+  kind: 'appeared' | 'disappeared' | 'rerated-from' | 'rerated-to';
   at: string;
   cause: string;
+  /** The finding's severity rating on the image at the event (`unknown` when none; see package_finding.severity). */
+  severity: string;
 }
 
 /** A named place images run in (`production`, a cluster). */

@@ -1,10 +1,16 @@
-// Image routes: push (store, match, answer), list, one image, its findings and its base image.
+// Image routes: push (store, match, answer), list (filtered, sorted, paged), one image, its packages (paged), its
+// layers, its findings and its base image.
 import { Type } from 'typebox';
 import type { PushPayload as PushPayloadModel } from '../../model.ts';
 import { BODY_LIMITS, type ApiInstance, type RouteDeps } from '../api-instance.ts';
 import { principalOf } from '../auth.ts';
 import { notFound } from '../errors.ts';
-import { AUTH_ERRORS, AnalysisAnswer, BaseMatch, DigestParams, ErrorBody, Finding, ImageSummary, PushPayload, StoredImage } from '../schemas.ts';
+import { AUTH_ERRORS, AnalysisAnswer, BaseMatch, DigestParams, ErrorBody, Finding, ImageLayerRow, ImageListQuery, ImagePackagePage, ImagePackageQuery, ImagePage, PushPayload, StoredImage, StoredImageQuery } from '../schemas.ts';
+
+/** `query` without its absent or empty members: an empty filter (`?tag=`, as forms send it) asks for nothing. */
+function definedOnly<T extends object>(query: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== '')) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
 
 /** Add the image routes. */
 export function registerImageRoutes(app: ApiInstance, { store, service }: RouteDeps): void {
@@ -34,18 +40,15 @@ export function registerImageRoutes(app: ApiInstance, { store, service }: RouteD
       config: { scope: 'read' },
       schema: {
         tags: ['images'],
-        summary: "List the org's images, newest push first",
-        querystring: Type.Object({
-          search: Type.Optional(Type.String({ maxLength: 200, description: 'part of the reference or digest' })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-          cursor: Type.Optional(Type.String({ maxLength: 500, description: 'the `next` of the previous page' })),
-        }),
-        response: { 200: Type.Object({ images: Type.Array(ImageSummary), next: Type.Union([Type.String(), Type.Null()]) }), ...AUTH_ERRORS },
+        summary: "List the org's images: filtered, sorted (newest push first by default), paged, with the total",
+        description: 'Ties are broken by digest. The default sort pages by keyset; the others by offset. `next` is the cursor of the following page (null at the end), `total` how many images pass the filters.',
+        querystring: ImageListQuery,
+        response: { 200: ImagePage, ...AUTH_ERRORS },
       },
     },
     async (request) => {
-      const { search, limit, cursor } = request.query;
-      return store.listImages(principalOf(request).orgId, { ...(search ? { search } : {}), limit: limit ?? 50, cursor: cursor ?? null });
+      const { limit, cursor, ...filters } = request.query;
+      return store.findImages(principalOf(request).orgId, { ...definedOnly(filters), limit: limit ?? 50, cursor: cursor ?? null });
     },
   );
 
@@ -56,14 +59,55 @@ export function registerImageRoutes(app: ApiInstance, { store, service }: RouteD
       schema: {
         tags: ['images'],
         summary: 'One stored image: summary, metadata, packages, relationships, redacted secrets, distro',
+        description: 'With `packages=false`, packages and relationships come back empty: page packages through `/packages`.',
         params: DigestParams,
+        querystring: StoredImageQuery,
         response: { 200: StoredImage, ...AUTH_ERRORS, 404: ErrorBody },
       },
     },
     async (request) => {
-      const image = await store.getImage(principalOf(request).orgId, request.params.digest);
+      const image = await store.getImage(principalOf(request).orgId, request.params.digest, { packages: request.query.packages !== false });
       if (!image) throw notFound(`image ${request.params.digest}`);
       return image;
+    },
+  );
+
+  app.get(
+    '/api/v1/images/:digest/packages',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['images'],
+        summary: "A page of the image's packages: filtered, sorted (by name by default), with the total",
+        description: 'Ties are broken by SBOM position. `total` is how many packages pass the filters.',
+        params: DigestParams,
+        querystring: ImagePackageQuery,
+        response: { 200: ImagePackagePage, ...AUTH_ERRORS, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { limit, offset, ...filters } = request.query;
+      const page = await store.imagePackages(principalOf(request).orgId, request.params.digest, { ...definedOnly(filters), limit: limit ?? 100, offset: offset ?? 0 });
+      if (!page) throw notFound(`image ${request.params.digest}`);
+      return page;
+    },
+  );
+
+  app.get(
+    '/api/v1/images/:digest/layers',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['images'],
+        summary: "The image's layers in image order, with their packages and those packages' open findings",
+        params: DigestParams,
+        response: { 200: Type.Object({ layers: Type.Array(ImageLayerRow) }), ...AUTH_ERRORS, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const layers = await store.imageLayers(principalOf(request).orgId, request.params.digest);
+      if (!layers) throw notFound(`image ${request.params.digest}`);
+      return { layers };
     },
   );
 
