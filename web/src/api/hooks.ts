@@ -1,5 +1,5 @@
 // React Query hooks over the API: one per resource, keyed by its path and query, so pages share what they fetched.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Query } from './client.ts';
 import type {
   CatalogEntry,
@@ -20,20 +20,30 @@ import type {
 
 const digestPath = (digest: string) => `/images/${digest}`;
 
+/** The overview (also started by the route's loader, while the page's code loads). */
+export const overviewQuery = (days: number) => queryOptions({ queryKey: ['overview', days], queryFn: ({ signal }) => api<Overview>('/overview', { query: { days }, signal }) });
+
 export function useOverview(days = 30) {
-  return useQuery({ queryKey: ['overview', days], queryFn: ({ signal }) => api<Overview>('/overview', { query: { days }, signal }) });
+  return useQuery(overviewQuery(days));
 }
 
 export function useImages(query: Query) {
   return useQuery({ queryKey: ['images', query], queryFn: ({ signal }) => api<ImagePage>('/images', { query, signal }), placeholderData: keepPreviousData });
 }
 
+/** A stored image without its packages (also started by the route's loader). */
+export const imageQuery = (digest: string) => queryOptions({ queryKey: ['image', digest], queryFn: ({ signal }) => api<StoredImageView>(digestPath(digest), { query: { packages: false }, signal }) });
+
+/** A stored image's findings (also started by the route's loader). */
+export const imageFindingsQuery = (digest: string) =>
+  queryOptions({ queryKey: ['image', digest, 'findings'], queryFn: ({ signal }) => api<{ digest: string; findings: Finding[] }>(`${digestPath(digest)}/findings`, { signal }) });
+
 export function useImage(digest: string) {
-  return useQuery({ queryKey: ['image', digest], queryFn: ({ signal }) => api<StoredImageView>(digestPath(digest), { query: { packages: false }, signal }) });
+  return useQuery(imageQuery(digest));
 }
 
 export function useImageFindings(digest: string) {
-  return useQuery({ queryKey: ['image', digest, 'findings'], queryFn: ({ signal }) => api<{ digest: string; findings: Finding[] }>(`${digestPath(digest)}/findings`, { signal }) });
+  return useQuery(imageFindingsQuery(digest));
 }
 
 export function useImageBase(digest: string) {
@@ -53,8 +63,12 @@ export function useImagePackages(digest: string, query: Query, enabled = true) {
   });
 }
 
+/** One vulnerability (also started by the route's loader). */
+export const vulnerabilityQuery = (id: string) =>
+  queryOptions({ queryKey: ['vulnerability', id], queryFn: ({ signal }) => api<VulnerabilityDetail>(`/vulnerabilities/${encodeURIComponent(id)}`, { signal }) });
+
 export function useVulnerability(id: string) {
-  return useQuery({ queryKey: ['vulnerability', id], queryFn: ({ signal }) => api<VulnerabilityDetail>(`/vulnerabilities/${encodeURIComponent(id)}`, { signal }) });
+  return useQuery(vulnerabilityQuery(id));
 }
 
 export function useVulnerabilities(query: Query) {

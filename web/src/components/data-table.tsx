@@ -1,15 +1,6 @@
 // The dashboard's table: TanStack Table for columns and sorting, TanStack Virtual for long client-side lists (only
 // the rows in view are in the DOM). With `manualSorting`, sorting is the server's: the table only reports clicks.
-import {
-  flexRender,
-  getCoreRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type ColumnDef,
-  type OnChangeFn,
-  type Row,
-  type SortingState,
-} from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type OnChangeFn, type Row, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import { useRef, useState, type ReactNode } from 'react';
@@ -77,7 +68,11 @@ export function DataTable<T>({ data, columns, sorting, onSortingChange, initialS
                 const sortable = header.column.getCanSort();
                 const sorted = header.column.getIsSorted();
                 return (
-                  <th key={header.id} className={(header.column.columnDef.meta as { className?: string } | undefined)?.className} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
+                  <th
+                    key={header.id}
+                    className={(header.column.columnDef.meta as { className?: string } | undefined)?.className}
+                    aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                  >
                     {header.isPlaceholder ? null : sortable ? (
                       <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
                         {flexRender(header.column.columnDef.header, header.getContext())}

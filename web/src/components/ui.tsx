@@ -96,13 +96,16 @@ export function CodeBlock({ code, language }: { code: string; language?: string 
       </div>
       <pre>
         <code>
-          {code.replace(/\n$/, '').split('\n').map((line, i) => (
-            <span key={i} className="code-line">
-              <span className="line-no">{i + 1}</span>
-              {language === 'Dockerfile' ? <DockerfileLine line={line} /> : line}
-              {'\n'}
-            </span>
-          ))}
+          {code
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((line, i) => (
+              <span key={i} className="code-line">
+                <span className="line-no">{i + 1}</span>
+                {language === 'Dockerfile' ? <DockerfileLine line={line} /> : line}
+                {'\n'}
+              </span>
+            ))}
         </code>
       </pre>
     </div>

@@ -12,10 +12,18 @@ import { count, displayReference, shortDigest } from '../format.ts';
 
 const workloadKey = (d: Deployment) => `${d.namespace ?? ''}/${d.workload}`;
 
-/** The summaries of the images running in `environment`, by digest. */
-function useImagesIn(environment: string | null) {
+/** The summaries of the images running in `environment` (the first 500), by digest; `complete` when that is all. */
+function useImagesIn(environment: string | null): ImagesByDigest {
   const images = useImages({ environment: environment ?? undefined, limit: 500 });
-  return useMemo(() => new Map((environment ? (images.data?.images ?? []) : []).map((i) => [i.digest, i])), [images.data, environment]);
+  return useMemo(
+    () => ({ byDigest: new Map((environment ? (images.data?.images ?? []) : []).map((i) => [i.digest, i])), complete: images.data !== undefined && images.data.next === null }),
+    [images.data, environment],
+  );
+}
+
+interface ImagesByDigest {
+  byDigest: Map<string, ImageSummary>;
+  complete: boolean;
 }
 
 export default function EnvironmentsPage() {
@@ -41,7 +49,10 @@ export default function EnvironmentsPage() {
     return (
       <>
         <PageHeader title="Environments" />
-        <Empty>No environment recorded yet. Push with <code>sextant push IMAGE --env production</code>, record with <code>sextant environment record</code>, or run <code>sextant agent kubernetes</code> in a cluster.</Empty>
+        <Empty>
+          No environment recorded yet. Push with <code>sextant push IMAGE --env production</code>, record with <code>sextant environment record</code>, or run <code>sextant agent kubernetes</code> in
+          a cluster.
+        </Empty>
       </>
     );
 
@@ -74,8 +85,8 @@ export default function EnvironmentsPage() {
   );
 }
 
-function ImageCell({ digest, images }: { digest: string; images: Map<string, ImageSummary> }) {
-  const image = images.get(digest);
+function ImageCell({ digest, images }: { digest: string; images: ImagesByDigest }) {
+  const image = images.byDigest.get(digest);
   return (
     <span>
       <Link to={`/images/${digest}`}>{image ? displayReference(image.reference) : shortDigest(digest)}</Link>
@@ -84,14 +95,14 @@ function ImageCell({ digest, images }: { digest: string; images: Map<string, Ima
           {' '}
           <SeverityCounts counts={image.vulnerabilities} compact />
         </>
-      ) : (
+      ) : images.complete ? (
         <span className="muted small"> not pushed to Sextant</span>
-      )}
+      ) : null}
     </span>
   );
 }
 
-function Deployments({ environment, images }: { environment: Environment; images: Map<string, ImageSummary> }) {
+function Deployments({ environment, images }: { environment: Environment; images: ImagesByDigest }) {
   const sorted = [...environment.deployments].sort((x, y) => workloadKey(x).localeCompare(workloadKey(y)));
   return (
     <Card title={`What runs in ${environment.name} (${count(sorted.length)})`}>
@@ -125,7 +136,7 @@ function Deployments({ environment, images }: { environment: Environment; images
 
 type DiffRow = { key: string; namespace: string | null; workload: string; a: Deployment | null; b: Deployment | null };
 
-function EnvironmentDiff({ a, b, imagesA, imagesB }: { a: Environment; b: Environment; imagesA: Map<string, ImageSummary>; imagesB: Map<string, ImageSummary> }) {
+function EnvironmentDiff({ a, b, imagesA, imagesB }: { a: Environment; b: Environment; imagesA: ImagesByDigest; imagesB: ImagesByDigest }) {
   const rows = useMemo(() => {
     const byKey = new Map<string, DiffRow>();
     for (const d of a.deployments) byKey.set(workloadKey(d), { key: workloadKey(d), namespace: d.namespace, workload: d.workload, a: d, b: null });

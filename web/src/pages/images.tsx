@@ -55,8 +55,9 @@ export default function ImagesPage() {
 
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes)) if (value) next.set(name, value);
-    else next.delete(name);
+    for (const [name, value] of Object.entries(changes))
+      if (value) next.set(name, value);
+      else next.delete(name);
     setCursors([]);
     setParams(next, { replace: true });
   };
@@ -82,7 +83,16 @@ export default function ImagesPage() {
         id: 'environments',
         header: 'Environments',
         enableSorting: false,
-        cell: ({ row }) => (row.original.environments.length ? row.original.environments.map((e) => <span key={e} className="chip">{e}</span>) : <span className="muted">—</span>),
+        cell: ({ row }) =>
+          row.original.environments.length ? (
+            row.original.environments.map((e) => (
+              <span key={e} className="chip">
+                {e}
+              </span>
+            ))
+          ) : (
+            <span className="muted">—</span>
+          ),
       },
       { id: 'platform', header: 'Platform', enableSorting: false, cell: ({ row }) => <span className="muted">{[row.original.os, row.original.architecture].filter(Boolean).join('/') || '—'}</span> },
       { id: 'created', header: 'Created', cell: ({ row }) => <span title={row.original.created ?? ''}>{age(row.original.created)}</span> },

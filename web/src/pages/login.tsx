@@ -37,7 +37,9 @@ export function LoginPage() {
         <div className="brand big">
           <Compass size={28} /> Sextant
         </div>
-        <p className="muted">Sign in with an API token. The server printed the first admin token when it started; <code>sextant</code> tokens start with <code>sxt_</code>.</p>
+        <p className="muted">
+          Sign in with an API token. The server printed the first admin token when it started; <code>sextant</code> tokens start with <code>sxt_</code>.
+        </p>
         <label htmlFor="token">API token</label>
         <input id="token" type="password" autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} placeholder="sxt_…" autoFocus />
         {error ? (

@@ -40,7 +40,9 @@ function OverviewBody({ data }: { data: Overview }) {
         </Card>
         <Card title="Images by environment" actions={<Link to="/environments">All environments</Link>}>
           {data.environments.length === 0 ? (
-            <Empty>No environment recorded yet. Push with <code>--env</code> or run <code>sextant agent kubernetes</code>.</Empty>
+            <Empty>
+              No environment recorded yet. Push with <code>--env</code> or run <code>sextant agent kubernetes</code>.
+            </Empty>
           ) : (
             <ul className="env-list">
               {data.environments.map((e) => (

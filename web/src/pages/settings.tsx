@@ -21,9 +21,7 @@ export default function SettingsPage() {
           { to: '/settings/catalog', label: 'Base-image catalog' },
         ]}
       />
-      <div className="tab-body">
-        {section === 'webhooks' ? <Webhooks /> : section === 'catalog' ? <Catalog /> : <Tokens />}
-      </div>
+      <div className="tab-body">{section === 'webhooks' ? <Webhooks /> : section === 'catalog' ? <Catalog /> : <Tokens />}</div>
     </>
   );
 }
@@ -211,9 +209,13 @@ function Catalog() {
   if (catalog.isError) return <ErrorBox error={catalog.error} />;
   const entries = catalog.data.entries.filter((e) => !filter || `${e.name}:${e.tag}`.toLowerCase().includes(filter.toLowerCase()));
   return (
-    <Card title={`Public base images (${count(catalog.data.entries.length)})`} actions={<input type="search" className="input" placeholder="Filter" aria-label="Filter catalog" value={filter} onChange={(e) => setFilter(e.target.value)} />}>
+    <Card
+      title={`Public base images (${count(catalog.data.entries.length)})`}
+      actions={<input type="search" className="input" placeholder="Filter" aria-label="Filter catalog" value={filter} onChange={(e) => setFilter(e.target.value)} />}
+    >
       <p className="muted small">
-        Base images are matched by layer chain against these entries and your own images. Add entries with <code>sextant catalog add IMAGE --server URL</code> or import a list with <code>sextant catalog import</code>.
+        Base images are matched by layer chain against these entries and your own images. Add entries with <code>sextant catalog add IMAGE --server URL</code> or import a list with{' '}
+        <code>sextant catalog import</code>.
       </p>
       {entries.length === 0 ? (
         <Empty>No catalog entry{filter ? ' matches' : ' yet'}.</Empty>

@@ -18,8 +18,9 @@ export default function VulnerabilitiesPage() {
   useReady(list.isSuccess);
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes)) if (value) next.set(name, value);
-    else next.delete(name);
+    for (const [name, value] of Object.entries(changes))
+      if (value) next.set(name, value);
+      else next.delete(name);
     if (!('offset' in changes)) next.delete('offset');
     setParams(next, { replace: true });
   };

@@ -21,17 +21,32 @@ export function BaseTab({ digest, metadata }: { digest: string; metadata: ImageM
         {match ? (
           <KeyValues
             rows={[
-              ['Base', match.source === 'org' && match.digest ? <Link to={`/images/${match.digest}`}>{displayReference(match.reference)}</Link> : <span className="mono">{displayReference(match.reference)}</span>],
+              [
+                'Base',
+                match.source === 'org' && match.digest ? (
+                  <Link to={`/images/${match.digest}`}>{displayReference(match.reference)}</Link>
+                ) : (
+                  <span className="mono">{displayReference(match.reference)}</span>
+                ),
+              ],
               ['Found in', match.source === 'org' ? "your organisation's images" : 'the public base-image catalog'],
               ['Digest', <Digest value={match.digest} />],
-              ['How it was matched', `its whole layer chain (${match.layers.length} layer${match.layers.length === 1 ? '' : 's'}) is the first ${shared} of this image's ${metadata.layers.length}; no other candidate shares more`],
+              [
+                'How it was matched',
+                `its whole layer chain (${match.layers.length} layer${match.layers.length === 1 ? '' : 's'}) is the first ${shared} of this image's ${metadata.layers.length}; no other candidate shares more`,
+              ],
               ['Provenance says', provenance ? <span className="mono">{provenance}</span> : 'no base image named'],
               ['Agreement', agrees === null ? '—' : agrees ? 'the provenance names the same image' : 'the provenance names another image'],
             ]}
           />
         ) : (
           <Empty>
-            No known image shares this image's first layers. {provenance ? <>The provenance names <code>{provenance}</code>; add it to the catalog (<code>sextant catalog add</code>) to match it.</> : null}
+            No known image shares this image's first layers.{' '}
+            {provenance ? (
+              <>
+                The provenance names <code>{provenance}</code>; add it to the catalog (<code>sextant catalog add</code>) to match it.
+              </>
+            ) : null}
           </Empty>
         )}
       </Card>

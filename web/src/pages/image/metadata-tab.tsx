@@ -16,7 +16,9 @@ export function MetadataTab({ image, findings }: { image: StoredImageView; findi
   const { summary, metadata, distro } = image;
   useReady(true);
   const registry = metadata.registry;
-  const worst = [...(findings.data?.findings ?? [])].sort((a, b) => RANK[asRating(a.severity?.rating)] - RANK[asRating(b.severity?.rating)] || (b.severity?.score ?? 0) - (a.severity?.score ?? 0)).slice(0, 8);
+  const worst = [...(findings.data?.findings ?? [])]
+    .sort((a, b) => RANK[asRating(a.severity?.rating)] - RANK[asRating(b.severity?.rating)] || (b.severity?.score ?? 0) - (a.severity?.score ?? 0))
+    .slice(0, 8);
   return (
     <div className="grid-2">
       <Card title="Image">
@@ -51,7 +53,16 @@ export function MetadataTab({ image, findings }: { image: StoredImageView; findi
       <Card title="Configuration">
         <KeyValues
           rows={[
-            ['Exposed ports', metadata.ports.length ? metadata.ports.map((p) => <span key={p} className="chip mono">{p}</span>) : null],
+            [
+              'Exposed ports',
+              metadata.ports.length
+                ? metadata.ports.map((p) => (
+                    <span key={p} className="chip mono">
+                      {p}
+                    </span>
+                  ))
+                : null,
+            ],
             ['User', metadata.user ? <code>{metadata.user}</code> : null],
             ['Entrypoint', metadata.entrypoint ? <code>{JSON.stringify(metadata.entrypoint)}</code> : null],
             ['Command', metadata.cmd ? <code>{JSON.stringify(metadata.cmd)}</code> : null],

@@ -29,8 +29,9 @@ export function PackageList({ digest, layer, compact = false }: { digest: string
 
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes)) if (value) next.set(name, value);
-    else next.delete(name);
+    for (const [name, value] of Object.entries(changes))
+      if (value) next.set(name, value);
+      else next.delete(name);
     if (!('offset' in changes)) next.delete('offset');
     setParams(next, { replace: true });
   };
@@ -42,23 +43,57 @@ export function PackageList({ digest, layer, compact = false }: { digest: string
         header: 'Package',
         cell: ({ row }) => (
           <div className="pkg-cell">
-            <span className="strong">{row.original.namespace && row.original.type !== 'deb' && row.original.type !== 'apk' && row.original.type !== 'rpm' ? `${row.original.namespace}/` : ''}{row.original.name}</span>
+            <span className="strong">
+              {row.original.namespace && row.original.type !== 'deb' && row.original.type !== 'apk' && row.original.type !== 'rpm' ? `${row.original.namespace}/` : ''}
+              {row.original.name}
+            </span>
             <div className="muted small mono ellipsis" title={row.original.purl}>
               {row.original.purl}
             </div>
           </div>
         ),
       },
-      { id: 'version', header: 'Version', cell: ({ row }) => <span className="mono small ellipsis" title={row.original.version}>{row.original.version}</span> },
+      {
+        id: 'version',
+        header: 'Version',
+        cell: ({ row }) => (
+          <span className="mono small ellipsis" title={row.original.version}>
+            {row.original.version}
+          </span>
+        ),
+      },
       { id: 'type', header: 'Type', cell: ({ row }) => <span className="chip">{row.original.type}</span> },
-      { id: 'licenses', header: 'Licence', enableSorting: false, cell: ({ row }) => <span className="small ellipsis" title={row.original.licenses ?? ''}>{row.original.licenses ?? <span className="muted">—</span>}</span> },
+      {
+        id: 'licenses',
+        header: 'Licence',
+        enableSorting: false,
+        cell: ({ row }) => (
+          <span className="small ellipsis" title={row.original.licenses ?? ''}>
+            {row.original.licenses ?? <span className="muted">—</span>}
+          </span>
+        ),
+      },
       {
         id: 'layer',
         header: 'Layer',
         cell: ({ row }) => (row.original.layerIndex !== null ? <span title={row.original.layers.join('\n')}>#{row.original.layerIndex + 1}</span> : <span className="muted">—</span>),
       },
-      { id: 'path', header: 'Path', enableSorting: false, cell: ({ row }) => <span className="mono small ellipsis path-cell" title={row.original.paths.join('\n')}>{row.original.paths[0] ?? '—'}</span> },
-      { id: 'direct', header: 'Dependency', enableSorting: false, cell: ({ row }) => (row.original.direct === null ? <span className="muted">—</span> : row.original.direct ? 'direct' : 'transitive') },
+      {
+        id: 'path',
+        header: 'Path',
+        enableSorting: false,
+        cell: ({ row }) => (
+          <span className="mono small ellipsis path-cell" title={row.original.paths.join('\n')}>
+            {row.original.paths[0] ?? '—'}
+          </span>
+        ),
+      },
+      {
+        id: 'direct',
+        header: 'Dependency',
+        enableSorting: false,
+        cell: ({ row }) => (row.original.direct === null ? <span className="muted">—</span> : row.original.direct ? 'direct' : 'transitive'),
+      },
       { id: 'size', header: 'Size', enableSorting: false, meta: { className: 'right' }, cell: ({ row }) => <span className="small">{bytes(row.original.size)}</span> },
       { id: 'vulnerabilities', header: 'Vulnerabilities', cell: ({ row }) => <SeverityCounts counts={row.original.vulnerabilities} compact /> },
     ],

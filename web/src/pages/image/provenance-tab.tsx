@@ -22,7 +22,12 @@ export function revisionUrl(source: string | null, revision: string | null): str
 export function ProvenanceTab({ metadata }: { metadata: ImageMetadata }) {
   useReady(true);
   const p = metadata.provenance;
-  if (!p) return <Empty>This image carries no provenance attestation. Build with BuildKit and <code>--provenance=mode=max</code> to record one.</Empty>;
+  if (!p)
+    return (
+      <Empty>
+        This image carries no provenance attestation. Build with BuildKit and <code>--provenance=mode=max</code> to record one.
+      </Empty>
+    );
   const link = revisionUrl(p.vcs.source, p.vcs.revision);
   return (
     <div className="stack">
@@ -33,7 +38,18 @@ export function ProvenanceTab({ metadata }: { metadata: ImageMetadata }) {
             ['Builder', p.builderId],
             ['Build type', p.buildType],
             ['Base image', p.baseImage ? <span className="mono">{p.baseImage}</span> : null],
-            ['Source', p.vcs.source ? link ? <a href={link} target="_blank" rel="noreferrer noopener">{p.vcs.source}</a> : p.vcs.source : null],
+            [
+              'Source',
+              p.vcs.source ? (
+                link ? (
+                  <a href={link} target="_blank" rel="noreferrer noopener">
+                    {p.vcs.source}
+                  </a>
+                ) : (
+                  p.vcs.source
+                )
+              ) : null,
+            ],
             ['Revision', p.vcs.revision ? <span className="mono">{p.vcs.revision}</span> : null],
             ['Dockerfile path', p.dockerfilePath],
           ]}
@@ -59,7 +75,9 @@ export function ProvenanceTab({ metadata }: { metadata: ImageMetadata }) {
           </table>
         )}
       </Card>
-      <Card title="Dockerfile">{p.dockerfile ? <CodeBlock code={p.dockerfile} language="Dockerfile" /> : <Empty>The attestation does not carry the Dockerfile (BuildKit adds it in mode=max).</Empty>}</Card>
+      <Card title="Dockerfile">
+        {p.dockerfile ? <CodeBlock code={p.dockerfile} language="Dockerfile" /> : <Empty>The attestation does not carry the Dockerfile (BuildKit adds it in mode=max).</Empty>}
+      </Card>
     </div>
   );
 }

@@ -39,7 +39,14 @@ export function VulnerabilitiesTab({ findings, metadata }: { findings: UseQueryR
   return (
     <>
       <div className="filters">
-        <input type="search" className="input grow" placeholder="Filter by id or package" aria-label="Filter vulnerabilities" value={params.get('q') ?? ''} onChange={(e) => update('q', e.target.value)} />
+        <input
+          type="search"
+          className="input grow"
+          placeholder="Filter by id or package"
+          aria-label="Filter vulnerabilities"
+          value={params.get('q') ?? ''}
+          onChange={(e) => update('q', e.target.value)}
+        />
         <select className="input" aria-label="Severity" value={severity} onChange={(e) => update('severity', e.target.value)}>
           <option value="">All severities</option>
           {['critical', 'high', 'medium', 'low', 'unknown'].map((s) => (
