@@ -3,10 +3,10 @@
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Link } from 'react-router';
 import { useOverview } from '../api/hooks.ts';
-import { SEVERITIES, type Overview } from '../api/types.ts';
+import { SEVERITIES, type Overview, type Rating } from '../api/types.ts';
 import { useReady } from '../components/ready.tsx';
 import { SeverityBadge, SeverityBar, SeverityCounts, severityLabel, totalOf } from '../components/severity.tsx';
-import { Card, Empty, ErrorBox, Loading, PageHeader, Stat } from '../components/ui.tsx';
+import { Card, CodeBlock, Empty, ErrorBox, Loading, PageHeader, Stat } from '../components/ui.tsx';
 import { age, count, dateTime, displayReference, shortDigest } from '../format.ts';
 
 const COLORS = { critical: '#be123c', high: '#ea580c', medium: '#d97706', low: '#65a30d', unknown: '#94a3b8' } as const;
@@ -22,10 +22,28 @@ export default function OverviewPage() {
   );
 }
 
+/** A fresh server: how to get the first images and environments in. */
+function GettingStarted() {
+  const origin = window.location.origin;
+  return (
+    <Card title="Get started">
+      <p>No image has been pushed yet. Analyse an image with the CLI and push what it found (the image itself never leaves your machine):</p>
+      <CodeBlock
+        language="shell"
+        code={`export SEXTANT_SERVER=${origin} SEXTANT_TOKEN=sxt_…   # a push token (Settings → API tokens)
+sextant push archive://image.tar --env production      # or registry://…, oci-dir://…, fs://…
+sextant catalog add debian:12 alpine:3.20 --all-platforms   # public base images to match against
+sextant agent kubernetes --env production               # what runs in a cluster, every minute`}
+      />
+    </Card>
+  );
+}
+
 function OverviewBody({ data }: { data: Overview }) {
   const findingsTotal = totalOf(data.findings);
   return (
     <div className="overview">
+      {data.images === 0 ? <GettingStarted /> : null}
       <div className="stats-row">
         <Stat label="Images" value={count(data.images)} hint={`${count(data.packages)} packages`} />
         <Stat label="Open findings" value={count(findingsTotal)} hint={<SeverityCounts counts={data.findings} compact />} />
@@ -171,7 +189,7 @@ function TrendChart({ trend }: { trend: Overview['trend'] }) {
           <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} tick={{ fontSize: 11 }} stroke="var(--muted)" minTickGap={24} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} stroke="var(--muted)" />
           <Tooltip contentStyle={{ fontSize: 12, borderRadius: 8 }} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => SEVERITIES.indexOf(String(item.dataKey) as Rating)} />
           {SEVERITIES.map((s) => (
             <Area key={s} type="monotone" dataKey={s} name={severityLabel(s)} stackId="1" stroke={COLORS[s]} fill={COLORS[s]} fillOpacity={0.55} isAnimationActive={false} />
           ))}
