@@ -15,7 +15,8 @@ export interface PooledRangeStream {
   stream: Readable;
   /**
    * Give a chunk this stream emitted back for reuse. After this call nothing may read the chunk or any view of it
-   * again. Chunks from elsewhere are ignored, so a consumer may call it for every chunk it finishes with.
+   * again. Chunks from elsewhere are ignored, so a consumer may call it for every chunk it finishes with. A chunk
+   * never released costs nothing but its allocation: it is collected like any buffer.
    */
   release(chunk: Buffer): void;
 }
@@ -30,7 +31,9 @@ export async function openPooledRange(range: FileRange): Promise<PooledRangeStre
   });
   const poison = process.env.SEXTANT_POISON_RELEASED_BUFFERS === '1';
   // Buffers out with the consumer, by their memory: each goes back to `free` once, however often it is released.
-  const lent = new Map<ArrayBufferLike, Buffer>();
+  // Held weakly: a chunk the consumer never releases (one a decompressor may still need) is garbage once dropped,
+  // rather than kept here for the life of the stream, which would hold the whole range in memory.
+  const lent = new WeakMap<ArrayBufferLike, Buffer>();
   const free: Buffer[] = [];
   const end = range.length === undefined ? Infinity : range.start + range.length;
   let position = range.start;

@@ -30,8 +30,12 @@ export interface InflateSink {
 
 /** A push-style decompressor: plain methods and callbacks, no extra stream stage on the hot path. */
 export interface Inflater {
-  /** Feeds compressed bytes; false asks the caller to wait for `sink.drain`. */
-  write(chunk: Buffer): boolean;
+  /**
+   * Feeds compressed bytes; false asks the caller to wait for `sink.drain`. `consumed`, when given, is called once
+   * the decompressor will never read `chunk` again (so its memory may be reused); an inflater that cannot tell
+   * never calls it.
+   */
+  write(chunk: Buffer, consumed?: () => void): boolean;
   end(): void;
   /** Stops producing `data` until `resume` (backpressure from the tar parser). */
   pause(): void;
@@ -64,8 +68,9 @@ class GzipInflater implements Inflater {
     this.z.on('error', (e: Error) => sink.error(e));
   }
 
-  write(chunk: Buffer): boolean {
-    return this.z.write(chunk);
+  write(chunk: Buffer, consumed?: () => void): boolean {
+    // zlib calls back once it has inflated all of the chunk (or failed, when the walk is over anyway).
+    return consumed ? this.z.write(chunk, (err) => err || consumed()) : this.z.write(chunk);
   }
 
   end(): void {
@@ -109,6 +114,8 @@ class ZstdInflater implements Inflater {
     this.z = this.open();
   }
 
+  // A frame's end can hand a chunk's unread rest to the next decompressor after zlib called back for it, so zstd
+  // input is never reported consumed: the caller lets it go to the garbage collector instead.
   write(chunk: Buffer): boolean {
     this.trim();
     this.held.push(chunk);

@@ -7,6 +7,7 @@ import type { Compression, Inflater } from './inflate.ts';
 import { baseName, joinPath, normalizeEntryName, parentPath } from './paths.ts';
 import { type TarEntry, type TarHandler, TarParser } from './tar-parser.ts';
 import type { CapturePredicate, FileInspector, FileRecord, FileType, InspectorFactory, LayerContents, WalkLimits } from './types.ts';
+import { noteReleasedBytes } from './reclaim.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -261,8 +262,9 @@ class LayerWalk implements TarHandler {
   private feed(chunk: Buffer): void {
     if (this.inflater === null) {
       this.onTarData(chunk);
-    } else if (!this.inflater.write(chunk)) {
-      this.source.pause();
+    } else {
+      const release = this.opts.release;
+      if (!this.inflater.write(chunk, release ? () => release(chunk) : undefined)) this.source.pause();
     }
   }
 
@@ -322,6 +324,7 @@ class LayerWalk implements TarHandler {
       try {
         this.parser.write(chunk);
         if (this.inflater === null) this.opts.release?.(chunk);
+        else noteReleasedBytes(chunk.length);
       } catch (err) {
         // Entries are handled synchronously inside write; whatever escapes must fail the walk, not hang it.
         this.fail(err);
