@@ -10,7 +10,7 @@
 // fresh browser context (cold HTTP cache, new sign-in), after one unmeasured warm-up load. Per load: time from
 // navigation start to the app's `sextant:ready` mark, DOMContentLoaded, the JS heap used once ready, the API requests
 // made and the slowest of them. Reported: median and max, against the goal of ready in under 1,000 ms.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
-import { parseOsvRecord } from '../src/advisory/feeds/osv/parse-osv.ts';
-import { AdvisoryStore } from '../src/advisory/store/advisory-store.ts';
 import type { Sbom } from '../src/core/sbom.ts';
 import type { StoreLocation } from '../src/platform/store/platform-store.ts';
 import { describeProblems, jsHeap, launchBrowser, navigationTiming, openPage, waitForReady } from '../test/support/browser.ts';
 import { FeedServer } from '../test/support/feed-server.ts';
-import { advisoryRecords, buildWorkload, sharedAdvisory } from './server-workload.ts';
+import { dropSchema, startServerChild, stopServerChild } from './server-process.ts';
+import { advisoryRecords, buildWorkload, preloadAdvisories, sharedAdvisory } from './server-workload.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const WEB_INDEX = join(root, 'dist/web/index.html');
@@ -83,16 +82,10 @@ export async function dashboardBench(args: string[]): Promise<void> {
     progress(`built in ${seconds(started)}`);
 
     started = performance.now();
-    const store = await AdvisoryStore.open(location);
-    try {
-      for (let i = 0; i < records.length; i += 500) await store.upsert(records.slice(i, i + 500).map((r) => parseOsvRecord(r, 'bench')), 'bench:preload');
-      await store.recordSource('bench:preload', null, records.length);
-    } finally {
-      await store.close();
-    }
+    await preloadAdvisories(location, records);
     progress(`preloaded ${records.length} advisories in ${seconds(started)}`);
 
-    const server = await startChild({
+    const server = await startServerChild({
       port: 0,
       host: '127.0.0.1',
       data: dir,
@@ -169,7 +162,7 @@ export async function dashboardBench(args: string[]): Promise<void> {
     if (results.some((r) => r.error !== null)) process.exitCode = 1;
   } finally {
     await browser?.close().catch(() => undefined);
-    if (child) await stopChild(child);
+    if (child) await stopServerChild(child);
     await feed.close();
     rmSync(dir, { recursive: true, force: true });
     if (options.postgres) await dropSchema(options.databaseUrl, schema);
@@ -245,28 +238,6 @@ function environments(images: readonly Sbom[]): Record<string, { namespace: stri
   return out;
 }
 
-/** Start bench/server-child.ts with `options`; resolves with its URL once it listens. */
-async function startChild(options: Record<string, unknown>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', join(root, 'bench/server-child.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve(line.trim());
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
-  });
-  return { child, url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 /** ANALYZE every table of `schema` (what autovacuum's analyze would do after the seeding). */
 async function analyzeSchema(url: string, schema: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
@@ -274,16 +245,6 @@ async function analyzeSchema(url: string, schema: string): Promise<void> {
   try {
     const { rows } = await admin.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
     for (const { tablename } of rows) await admin.query(`ANALYZE "${schema}"."${tablename}"`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await admin.end();
   }

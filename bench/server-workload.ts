@@ -4,7 +4,9 @@
 import type { ImageMetadata, LayerInfo, OsRelease } from '../src/core/model.ts';
 import type { Package } from '../src/core/package.ts';
 import type { Sbom } from '../src/core/sbom.ts';
-import type { CatalogEntry } from '../src/platform/store/platform-store.ts';
+import { parseOsvRecord } from '../src/advisory/feeds/osv/parse-osv.ts';
+import { AdvisoryStore } from '../src/advisory/store/advisory-store.ts';
+import type { CatalogEntry, StoreLocation } from '../src/platform/store/platform-store.ts';
 import { assembleSbom } from '../src/sbom/assemble.ts';
 import { layer, metadata } from '../test/support/platform-fixtures.ts';
 import { prng } from '../test/support/prng.ts';
@@ -457,4 +459,18 @@ export function sharedAdvisory(cve: string, modified: string): Json {
       ...['v3.19', 'v3.20'].map((release) => ({ package: { ecosystem: `Alpine:${release}`, name: SHARED_SOURCE }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: fixedAt('Alpine', release) }] }] })),
     ],
   };
+}
+
+/**
+ * Write OSV `records` into the advisory store at `location` (as source `bench:preload`), before the server that
+ * opens the same store starts: a bench's starting advisories, without timing a download.
+ */
+export async function preloadAdvisories(location: StoreLocation, records: readonly Json[]): Promise<void> {
+  const store = await AdvisoryStore.open(location);
+  try {
+    for (let i = 0; i < records.length; i += 500) await store.upsert(records.slice(i, i + 500).map((r) => parseOsvRecord(r, 'bench')), 'bench:preload');
+    await store.recordSource('bench:preload', null, records.length);
+  } finally {
+    await store.close();
+  }
 }

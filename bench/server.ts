@@ -17,15 +17,13 @@
 // findings is read through the API, and after the 1,000 a sample's stored findings are compared with a fresh local
 // analysis. The server's peak resident memory is read from /proc. With --profile DIR the server runs under --cpu-prof
 // and writes its profile there. Nothing is asserted.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { AdvisoryStore } from '../src/advisory/store/advisory-store.ts';
 import { parseOsvRecord } from '../src/advisory/feeds/osv/parse-osv.ts';
 import type { Sbom } from '../src/core/sbom.ts';
@@ -35,9 +33,9 @@ import { reevaluatePackages } from '../src/platform/reevaluate.ts';
 import { PlatformStore, type StoreLocation } from '../src/platform/store/platform-store.ts';
 import { FeedServer } from '../test/support/feed-server.ts';
 import { prng } from '../test/support/prng.ts';
-import { advisoryRecords, buildWorkload, sharedAdvisory, type Workload } from './server-workload.ts';
+import { dropSchema, startServerChild, stopServerChild } from './server-process.ts';
+import { advisoryRecords, buildWorkload, preloadAdvisories, sharedAdvisory, type Workload } from './server-workload.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'sxt_bench-server-admin-token-0000';
 const PRELOADED = 20_000;
 const ADDED = 1_000;
@@ -134,13 +132,7 @@ async function runOn(database: Database, options: Options, workload: Workload, p
   try {
     // Advisories first, in the store the server then opens (the sync path's own download is measured later).
     let started = performance.now();
-    const preloadStore = await AdvisoryStore.open(location);
-    try {
-      for (let i = 0; i < preload.length; i += 500) await preloadStore.upsert(preload.slice(i, i + 500).map((r) => parseOsvRecord(r, 'bench')), 'bench:preload');
-      await preloadStore.recordSource('bench:preload', null, preload.length);
-    } finally {
-      await preloadStore.close();
-    }
+    await preloadAdvisories(location, preload);
     const preloadSeconds = (performance.now() - started) / 1000;
     progress(`preloaded ${preload.length} advisories in ${preloadSeconds.toFixed(1)} s`);
 
@@ -159,7 +151,7 @@ async function runOn(database: Database, options: Options, workload: Workload, p
     // One server process, or (PostgreSQL, --servers N) several sharing the database, as a scaled-out site runs them;
     // the pushes go round-robin over them, everything else to the first.
     for (let i = 0; i < (database === 'postgres' ? options.servers : 1); i++) {
-      const started = await startChild(serverOptions, options.profile);
+      const started = await startServerChild(serverOptions, options.profile);
       children.push(started.child);
       urls.push(started.url);
     }
@@ -265,7 +257,7 @@ async function runOn(database: Database, options: Options, workload: Workload, p
   } finally {
     closeClient?.();
     await Promise.allSettled([store?.close(), advisories?.close()]);
-    await Promise.all(children.map(stopChild));
+    await Promise.all(children.map(stopServerChild));
     rmSync(dir, { recursive: true, force: true });
     if (database === 'postgres') await dropSchema(options.databaseUrl, schema);
   }
@@ -288,40 +280,6 @@ interface SyncAnswer {
 
 function progress(line: string): void {
   process.stderr.write(`  ${line}\n`);
-}
-
-/** Start bench/server-child.ts with `options`; resolves with its URL once it listens. */
-async function startChild(options: Record<string, unknown>, profile: string | null): Promise<{ child: ChildProcess; url: string }> {
-  const flags = ['--disable-warning=ExperimentalWarning', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])];
-  const child = spawn(process.execPath, [...flags, join(root, 'bench/server-child.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve(line.trim());
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
-  });
-  return { child, url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** Drop the bench's schema and graphile-worker's beside it. */
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await admin.end();
-  }
 }
 
 /** JSON requests to the server with the bench's token; throws on any status but 2xx. */

@@ -16,11 +16,14 @@ let browser: Browser;
 /** The signed-in page the flows share, and the problems it has recorded. */
 let session: RecordedPage;
 let page: Page;
+/** Every URL the signed-in page requested. */
+const requested: string[] = [];
 
 beforeAll(async () => {
   [fx, browser] = await Promise.all([startDashboardFixture(), launchBrowser()]);
   session = await openPage(browser, { baseURL: fx.url });
   page = session.page;
+  page.on('request', (request) => requested.push(request.url()));
 }, 180_000);
 
 afterAll(async () => {
@@ -236,6 +239,12 @@ describe('the dashboard in Chromium', () => {
     await shown('settings-webhooks');
     await page.getByRole('link', { name: 'Base-image catalog' }).click();
     await shown('settings-catalog');
+  });
+
+  it('loaded nothing from anywhere but the server: fonts and icons are bundled, no CDN', async () => {
+    expect(requested.length).toBeGreaterThan(20);
+    expect(requested.filter((url) => !url.startsWith(`${fx.url}/`) && !url.startsWith('data:'))).toEqual([]);
+    expect(requested.some((url) => /\/assets\/inter-[\w-]+\.woff2$/.test(url))).toBe(true);
   });
 
   it('answers an unknown page with the not-found page', async () => {

@@ -6,6 +6,7 @@ import type { ImageMetadata, LayerInfo, OsRelease } from '../../src/core/model.t
 import type { Package } from '../../src/core/package.ts';
 import type { SecretFinding } from '../../src/core/secret.ts';
 import { AdvisoryStore } from '../../src/advisory/store/advisory-store.ts';
+import type { Finding } from '../../src/match/matcher.ts';
 import type { Principal, PushPayload } from '../../src/platform/model.ts';
 import { PlatformStore, type StoreLocation } from '../../src/platform/store/platform-store.ts';
 import { assembleSbom } from '../../src/sbom/assemble.ts';
@@ -141,4 +142,29 @@ export async function openPlatformStores(location: StoreLocation) {
   const org = await store.createOrg('acme');
   const principal: Principal = { orgId: org.id, tokenId: 't', scopes: ['push'] };
   return { store, advisories, principal, close: async () => (await store.close(), await advisories.close()) };
+}
+
+/**
+ * A hand-made finding of `purl` (package name and version read from the purl) rated `rating` (null: unrated), for
+ * tests that store findings without matching; `over` replaces any field.
+ */
+export function handFinding(id: string, purl: string, rating: 'critical' | 'high' | 'medium' | 'low' | null, over: Partial<Finding> = {}): Finding {
+  return {
+    id,
+    ids: [id],
+    advisoryIds: [id],
+    purl,
+    packageName: purl.replace(/^pkg:[^/]+\/(?:[^/]+\/)?([^@]+)@.*$/, '$1'),
+    packageType: 'npm',
+    installedVersion: purl.replace(/^.*@/, ''),
+    fixedIn: [],
+    severity: rating === null ? null : { rating, score: null, vector: null, source: 'database_specific' },
+    summary: `${id} in ${purl}`,
+    layers: [],
+    explanations: [],
+    kev: null,
+    epss: null,
+    vex: null,
+    ...over,
+  };
 }

@@ -1,4 +1,5 @@
-// Formatting for people: dates, ages, sizes, digests and counts, all in the browser's locale.
+// Formatting for people: dates, ages, sizes, digests and counts in the browser's locale, history commands, and
+// links to a source revision.
 
 const numberFormat = new Intl.NumberFormat();
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -58,4 +59,36 @@ export function shortDigest(digest: string | null | undefined): string {
 /** `docker.io/acme/web:1.4` without `docker.io/library/` noise. */
 export function displayReference(reference: string): string {
   return reference.replace(/^(registry|archive|oci-dir|fs):\/\//, '').replace(/^docker\.io\/library\//, '');
+}
+
+/** A history command without the shell prefix BuildKit and the classic builder add. */
+export function cleanCreatedBy(createdBy: string | null): string {
+  if (!createdBy) return '';
+  return createdBy
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .replace(/\s*# buildkit$/, '')
+    .trim();
+}
+
+/** A browsable link for a VCS source and revision (GitHub, GitLab and Bitbucket style), or null. */
+export function revisionUrl(source: string | null, revision: string | null): string | null {
+  if (!source) return null;
+  // `git@host:owner/repo.git`, as git writes SSH remotes, is browsable as https://host/owner/repo.
+  const scp = /^[\w.-]+@([\w.-]+):(?!\/)(.+)$/.exec(source);
+  let url: URL;
+  try {
+    url = new URL(
+      (scp ? `https://${scp[1]}/${scp[2]}` : source)
+        .replace(/^git\+/, '')
+        .replace(/#.*$/, '')
+        .replace(/\.git$/, ''),
+    );
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (!revision) return url.toString();
+  const path = url.hostname === 'bitbucket.org' ? 'commits' : url.hostname.includes('gitlab') ? '-/commit' : 'commit';
+  return `${url.toString().replace(/\/$/, '')}/${path}/${encodeURIComponent(revision)}`;
 }

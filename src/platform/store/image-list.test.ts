@@ -6,39 +6,18 @@ import type { Package } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { assembleSbom } from '../../sbom/assemble.ts';
 import type { ImageListQuery, ImagePage } from '../model.ts';
-import { BASE, layer, metadata, npm } from '../../../test/support/platform-fixtures.ts';
+import { BASE, handFinding, layer, metadata, npm } from '../../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 import { PlatformStore } from './platform-store.ts';
 
 const { backends, cleanup } = testStoreLocations('sextant_image_list', { skipped: 'image list' });
 afterAll(cleanup);
 
-/** A hand-made finding of `purl`. */
-function finding(id: string, purl: string, rating: 'critical' | 'high' | 'medium' | 'low' | null): Finding {
-  return {
-    id,
-    ids: [id],
-    advisoryIds: [id],
-    purl,
-    packageName: purl.replace(/^pkg:npm\/([^@]+)@.*$/, '$1'),
-    packageType: 'npm',
-    installedVersion: purl.replace(/^.*@/, ''),
-    fixedIn: [],
-    severity: rating === null ? null : { rating, score: null, vector: null, source: 'database_specific' },
-    summary: null,
-    layers: [],
-    explanations: [],
-    kev: null,
-    epss: null,
-    vex: null,
-  };
-}
-
 /** Every package's findings, by purl (findings belong to package content: the first push of a package stores them). */
 const FINDINGS: Record<string, Finding[]> = {
-  'pkg:npm/lodash@4.17.20': [finding('CVE-1', 'pkg:npm/lodash@4.17.20', 'critical'), finding('CVE-2', 'pkg:npm/lodash@4.17.20', 'medium')],
-  'pkg:npm/ms@2.1.3': [finding('CVE-3', 'pkg:npm/ms@2.1.3', 'low')],
-  'pkg:npm/qs@6.0.0': [finding('CVE-4', 'pkg:npm/qs@6.0.0', 'high'), finding('CVE-5', 'pkg:npm/qs@6.0.0', null)],
+  'pkg:npm/lodash@4.17.20': [handFinding('CVE-1', 'pkg:npm/lodash@4.17.20', 'critical'), handFinding('CVE-2', 'pkg:npm/lodash@4.17.20', 'medium')],
+  'pkg:npm/ms@2.1.3': [handFinding('CVE-3', 'pkg:npm/ms@2.1.3', 'low')],
+  'pkg:npm/qs@6.0.0': [handFinding('CVE-4', 'pkg:npm/qs@6.0.0', 'high'), handFinding('CVE-5', 'pkg:npm/qs@6.0.0', null)],
 };
 
 interface Spec {

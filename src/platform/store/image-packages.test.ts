@@ -5,7 +5,7 @@ import type { Package } from '../../core/package.ts';
 import type { Finding } from '../../match/matcher.ts';
 import { assembleSbom } from '../../sbom/assemble.ts';
 import type { ImagePackageQuery } from '../model.ts';
-import { BASE, RUNTIME, deb, layer, metadata, npm } from '../../../test/support/platform-fixtures.ts';
+import { BASE, RUNTIME, deb, handFinding, layer, metadata, npm } from '../../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 import { PlatformStore } from './platform-store.ts';
 
@@ -13,26 +13,6 @@ const { backends, cleanup } = testStoreLocations('sextant_image_packages', { ski
 afterAll(cleanup);
 
 const APP = layer('app packages', 'COPY . /app');
-
-function finding(id: string, purl: string, rating: 'critical' | 'high' | 'medium' | 'low' | null): Finding {
-  return {
-    id,
-    ids: [id],
-    advisoryIds: [id],
-    purl,
-    packageName: 'x',
-    packageType: 'npm',
-    installedVersion: '1',
-    fixedIn: [],
-    severity: rating === null ? null : { rating, score: null, vector: null, source: 'database_specific' },
-    summary: null,
-    layers: [],
-    explanations: [],
-    kev: null,
-    epss: null,
-    vex: null,
-  };
-}
 
 const openssl = deb('openssl', '3.0.11-1~deb12u1', null, BASE.diffId);
 const libc6 = deb('libc6', '2.36-9+deb12u4', { name: 'glibc', version: '2.36-9+deb12u4' }, BASE.diffId);
@@ -54,9 +34,9 @@ const nolayer = npm('nolayer', '0.1.0', APP.diffId, { direct: null, licenses: 'N
 const msAgain: Package = { ...ms, foundBy: 'npm-lock@1', direct: null, locations: [{ path: '/app/package-lock.json', layerDigest: APP.diffId }] };
 
 const FINDINGS: Record<string, Finding[]> = {
-  [openssl.purl]: [finding('DSA-1', openssl.purl, 'high')],
-  [lodash.purl]: [finding('CVE-1', lodash.purl, 'critical'), finding('CVE-2', lodash.purl, 'medium')],
-  [ms.purl]: [finding('CVE-3', ms.purl, 'low')],
+  [openssl.purl]: [handFinding('DSA-1', openssl.purl, 'high')],
+  [lodash.purl]: [handFinding('CVE-1', lodash.purl, 'critical'), handFinding('CVE-2', lodash.purl, 'medium')],
+  [ms.purl]: [handFinding('CVE-3', ms.purl, 'low')],
 };
 
 function payload() {

@@ -9,7 +9,7 @@ import type { ImageMetadata, LayerInfo } from '../../core/model.ts';
 import type { PushPayload } from '../model.ts';
 import type { PlatformStore } from './platform-store.ts';
 import { replacePackageFindings } from './reevaluation.ts';
-import { appImage, digestOf, layer, metadata, withPlatformStore } from '../../../test/support/platform-fixtures.ts';
+import { appImage, digestOf, handFinding, layer, metadata, withPlatformStore } from '../../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 
 const { backends, cleanup } = testStoreLocations('sextant_overview', { skipped: 'overview store' });
@@ -17,26 +17,9 @@ afterAll(cleanup);
 
 type Rating = 'critical' | 'high' | 'medium' | 'low' | null;
 
-/** A hand-made finding of `purl`. */
-function finding(id: string, purl: string, rating: Rating, fixedIn: string[] = []): Finding {
-  return {
-    id,
-    ids: [id, `GHSA-${id.slice(4)}`],
-    advisoryIds: [`GHSA-${id.slice(4)}`],
-    purl,
-    packageName: purl.replace(/^pkg:[^/]+\/(?:[^/]+\/)?([^@]+)@.*$/, '$1'),
-    packageType: 'npm',
-    installedVersion: purl.replace(/^.*@/, ''),
-    fixedIn,
-    severity: rating === null ? null : { rating, score: null, vector: null, source: 'database_specific' },
-    summary: `${id} in ${purl}`,
-    layers: [],
-    explanations: [],
-    kev: null,
-    epss: null,
-    vex: null,
-  };
-}
+/** A finding of `purl` whose advisory is a GHSA aliasing the CVE `id`. */
+const finding = (id: string, purl: string, rating: Rating, fixedIn: string[] = []): Finding =>
+  handFinding(id, purl, rating, { ids: [id, `GHSA-${id.slice(4)}`], advisoryIds: [`GHSA-${id.slice(4)}`], fixedIn });
 
 const LODASH = 'pkg:npm/lodash@4.17.20';
 const EXPRESS = 'pkg:npm/express@4.19.2';

@@ -10,7 +10,7 @@ import { chainIds } from '../chain-id.ts';
 import type { PushPayload } from '../model.ts';
 import { type Deployment, PlatformStore } from './platform-store.ts';
 import { replacePackageFindings } from './reevaluation.ts';
-import { advisory, appImage, BASE, bookworm, deb, digestOf, layer, metadata, npm, range, RUNTIME, withPlatformStore } from '../../../test/support/platform-fixtures.ts';
+import { advisory, appImage, BASE, bookworm, deb, digestOf, handFinding, layer, metadata, npm, range, RUNTIME, withPlatformStore } from '../../../test/support/platform-fixtures.ts';
 import { testStoreLocations } from '../../../test/support/pg-schemas.ts';
 
 const { backends, dir, cleanup } = testStoreLocations('sextant_platform', { skipped: 'platform store' });
@@ -23,25 +23,7 @@ const ADVISORIES = [
 ];
 
 /** A hand-made finding, for the history tests. */
-function finding(id: string, purl: string, rating: 'critical' | 'high' | 'medium' | 'low' | null, summary = `${id} in ${purl}`): Finding {
-  return {
-    id,
-    ids: [id],
-    advisoryIds: [id],
-    purl,
-    packageName: purl.replace(/^pkg:[^/]+\/(?:[^/]+\/)?([^@]+)@.*$/, '$1'),
-    packageType: 'npm',
-    installedVersion: purl.replace(/^.*@/, ''),
-    fixedIn: [],
-    severity: rating === null ? null : { rating, score: null, vector: null, source: 'database_specific' },
-    summary,
-    layers: [],
-    explanations: [],
-    kev: null,
-    epss: null,
-    vex: null,
-  };
-}
+const finding = (id: string, purl: string, rating: 'critical' | 'high' | 'medium' | 'low' | null, summary = `${id} in ${purl}`): Finding => handFinding(id, purl, rating, { summary });
 
 describe.each(backends)('platform store on %s', (_name, newLocation) => {
   it('stores a pushed image with its findings beside the advisory store, and gives every part of it back', async () => {

@@ -2,11 +2,12 @@
 // Every filter lives in the URL, so a filtered list can be bookmarked and shared.
 import type { ColumnDef, SortingState } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useEnvironments, useImages } from '../api/hooks.ts';
 import type { ImageSummary } from '../api/types.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { useReady } from '../components/ready.tsx';
+import { SearchBox, useUrlState } from '../components/url-state.tsx';
 import { SeverityCounts } from '../components/severity.tsx';
 import { ErrorBox, Loading, PageHeader } from '../components/ui.tsx';
 import { age, count, displayReference, shortDigest } from '../format.ts';
@@ -25,7 +26,7 @@ const AGES: Record<string, { label: string; after?: number; before?: number }> =
 const daysAgo = (days: number) => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - days * 86_400_000).toISOString();
 
 export default function ImagesPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, updateUrl] = useUrlState();
   const navigate = useNavigate();
   const search = params.get('search') ?? '';
   const environment = params.get('environment') ?? '';
@@ -54,12 +55,8 @@ export default function ImagesPage() {
   useReady(images.isSuccess);
 
   const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes))
-      if (value) next.set(name, value);
-      else next.delete(name);
     setCursors([]);
-    setParams(next, { replace: true });
+    updateUrl(changes);
   };
 
   const sorting: SortingState = [{ id: sort, desc: order === 'desc' }];
@@ -105,18 +102,7 @@ export default function ImagesPage() {
     <>
       <PageHeader title="Images" subtitle={images.data ? `${count(images.data.total)} images` : undefined} />
       <div className="filters">
-        <input
-          type="search"
-          className="input grow"
-          placeholder="Filter by repository, tag or digest"
-          aria-label="Filter images"
-          defaultValue={search}
-          key={search}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') update({ search: e.currentTarget.value.trim() });
-          }}
-          onBlur={(e) => e.currentTarget.value.trim() !== search && update({ search: e.currentTarget.value.trim() })}
-        />
+        <SearchBox value={search} onSearch={(v) => update({ search: v })} label="Filter images" placeholder="Filter by repository, tag or digest" />
         <select className="input" aria-label="Environment" value={environment} onChange={(e) => update({ environment: e.target.value })}>
           <option value="">All environments</option>
           {environments.data?.environments.map((e) => (

@@ -1,8 +1,9 @@
 // Every vulnerability open on the org's images, worst first, paged on the server.
 import { Flame } from 'lucide-react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { useVulnerabilities } from '../api/hooks.ts';
 import { useReady } from '../components/ready.tsx';
+import { SearchBox, useUrlState } from '../components/url-state.tsx';
 import { SeverityBadge } from '../components/severity.tsx';
 import { ErrorBox, Loading, PageHeader, Pager } from '../components/ui.tsx';
 import { count } from '../format.ts';
@@ -10,35 +11,17 @@ import { count } from '../format.ts';
 const PAGE = 50;
 
 export default function VulnerabilitiesPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlState();
   const search = params.get('search') ?? '';
   const severity = params.get('severity') ?? '';
   const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
   const list = useVulnerabilities({ search, severity, limit: PAGE, offset });
   useReady(list.isSuccess);
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes))
-      if (value) next.set(name, value);
-      else next.delete(name);
-    if (!('offset' in changes)) next.delete('offset');
-    setParams(next, { replace: true });
-  };
   return (
     <>
       <PageHeader title="Vulnerabilities" subtitle={list.data ? `${count(list.data.total)} open across your images` : undefined} />
       <div className="filters">
-        <input
-          type="search"
-          className="input grow"
-          placeholder="Find a CVE or advisory id"
-          aria-label="Filter vulnerabilities"
-          defaultValue={search}
-          key={search}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') update({ search: e.currentTarget.value.trim() });
-          }}
-        />
+        <SearchBox value={search} onSearch={(v) => update({ search: v })} label="Filter vulnerabilities" placeholder="Find a CVE or advisory id" />
         <select className="input" aria-label="Severity" value={severity} onChange={(e) => update({ severity: e.target.value })}>
           <option value="">All severities</option>
           {['critical', 'high', 'medium', 'low'].map((s) => (

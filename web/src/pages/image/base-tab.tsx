@@ -5,8 +5,7 @@ import { useImageBase } from '../../api/hooks.ts';
 import type { ImageMetadata } from '../../api/types.ts';
 import { useReady } from '../../components/ready.tsx';
 import { Card, Digest, Empty, ErrorBox, KeyValues, Loading } from '../../components/ui.tsx';
-import { displayReference } from '../../format.ts';
-import { cleanCreatedBy } from './layers-tab.tsx';
+import { cleanCreatedBy, displayReference } from '../../format.ts';
 
 export function BaseTab({ digest, metadata }: { digest: string; metadata: ImageMetadata }) {
   const base = useImageBase(digest);

@@ -7,7 +7,7 @@ import type { Finding, ImageMetadata } from '../../api/types.ts';
 import { useReady } from '../../components/ready.tsx';
 import { SeverityCounts } from '../../components/severity.tsx';
 import { Card, Digest, Empty, ErrorBox, Loading } from '../../components/ui.tsx';
-import { bytes, count } from '../../format.ts';
+import { bytes, cleanCreatedBy, count } from '../../format.ts';
 import { FindingsTable } from './findings-table.tsx';
 import { PackageList } from './package-list.tsx';
 
@@ -67,14 +67,4 @@ export function LayersTab({ digest, metadata, findings }: { digest: string; meta
       )}
     </div>
   );
-}
-
-/** A history command without the shell prefix BuildKit and the classic builder add. */
-export function cleanCreatedBy(createdBy: string | null): string {
-  if (!createdBy) return '';
-  return createdBy
-    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-    .replace(/^\/bin\/sh -c /, 'RUN ')
-    .replace(/\s*# buildkit$/, '')
-    .trim();
 }

@@ -2,11 +2,11 @@
 // one page at a time). Filters live in the URL. Used by the packages tab and for one layer on the layers tab.
 import type { ColumnDef, SortingState } from '@tanstack/react-table';
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router';
 import { useImagePackages } from '../../api/hooks.ts';
 import type { ImagePackageRow } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { useReady } from '../../components/ready.tsx';
+import { SearchBox, useUrlState } from '../../components/url-state.tsx';
 import { SeverityCounts } from '../../components/severity.tsx';
 import { ErrorBox, Loading, Pager } from '../../components/ui.tsx';
 import { bytes } from '../../format.ts';
@@ -16,7 +16,7 @@ const SORTS = ['name', 'type', 'version', 'vulnerabilities', 'layer'] as const;
 const TYPES = ['deb', 'apk', 'rpm', 'npm', 'pypi', 'maven', 'golang', 'cargo', 'gem', 'composer', 'nuget', 'generic'];
 
 export function PackageList({ digest, layer, compact = false }: { digest: string; layer?: string; compact?: boolean }) {
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlState();
   const search = params.get('q') ?? '';
   const type = params.get('type') ?? '';
   const direct = params.get('direct') ?? '';
@@ -26,15 +26,6 @@ export function PackageList({ digest, layer, compact = false }: { digest: string
   const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
   const packages = useImagePackages(digest, { search, type, direct, vulnerable: vulnerable || undefined, layer, sort, order, limit: PAGE, offset });
   useReady(packages.isSuccess);
-
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes))
-      if (value) next.set(name, value);
-      else next.delete(name);
-    if (!('offset' in changes)) next.delete('offset');
-    setParams(next, { replace: true });
-  };
 
   const columns = useMemo<ColumnDef<ImagePackageRow, unknown>[]>(
     () => [
@@ -104,18 +95,7 @@ export function PackageList({ digest, layer, compact = false }: { digest: string
   return (
     <div className="package-list">
       <div className="filters">
-        <input
-          type="search"
-          className="input grow"
-          placeholder="Filter packages by name or purl"
-          aria-label="Filter packages"
-          defaultValue={search}
-          key={search}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') update({ q: e.currentTarget.value.trim() });
-          }}
-          onBlur={(e) => e.currentTarget.value.trim() !== search && update({ q: e.currentTarget.value.trim() })}
-        />
+        <SearchBox value={search} onSearch={(v) => update({ q: v })} label="Filter packages" placeholder="Filter packages by name or purl" />
         {compact ? null : (
           <select className="input" aria-label="Package type" value={type} onChange={(e) => update({ type: e.target.value })}>
             <option value="">All types</option>

@@ -3,21 +3,7 @@
 import type { ImageMetadata } from '../../api/types.ts';
 import { useReady } from '../../components/ready.tsx';
 import { Card, CodeBlock, Empty, KeyValues } from '../../components/ui.tsx';
-
-/** A browsable link for a VCS source and revision (GitHub, GitLab and Bitbucket style), or null. */
-export function revisionUrl(source: string | null, revision: string | null): string | null {
-  if (!source) return null;
-  let url: URL;
-  try {
-    url = new URL(source.replace(/^git\+/, '').replace(/\.git$/, ''));
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (!revision) return url.toString();
-  const path = url.hostname === 'bitbucket.org' ? 'commits' : url.hostname.includes('gitlab') ? '-/commit' : 'commit';
-  return `${url.toString().replace(/\/$/, '')}/${path}/${encodeURIComponent(revision)}`;
-}
+import { revisionUrl } from '../../format.ts';
 
 export function ProvenanceTab({ metadata }: { metadata: ImageMetadata }) {
   useReady(true);

@@ -2,16 +2,16 @@
 // browser (the list is whole) by text, severity, fixability and KEV.
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router';
 import type { Finding, ImageMetadata } from '../../api/types.ts';
 import { useReady } from '../../components/ready.tsx';
+import { useUrlState } from '../../components/url-state.tsx';
 import { asRating } from '../../components/severity.tsx';
 import { ErrorBox, Loading } from '../../components/ui.tsx';
 import { count } from '../../format.ts';
 import { FindingsTable } from './findings-table.tsx';
 
 export function VulnerabilitiesTab({ findings, metadata }: { findings: UseQueryResult<{ findings: Finding[] }>; metadata: ImageMetadata }) {
-  const [params, setParams] = useSearchParams();
+  const [params, updateUrl] = useUrlState();
   const text = (params.get('q') ?? '').toLowerCase();
   const severity = params.get('severity') ?? '';
   const fixable = params.get('fixable') === 'true';
@@ -28,12 +28,7 @@ export function VulnerabilitiesTab({ findings, metadata }: { findings: UseQueryR
       ),
     [findings.data, text, severity, fixable, kev],
   );
-  const update = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
+  const update = (name: string, value: string) => updateUrl({ [name]: value });
   if (findings.isPending) return <Loading />;
   if (findings.isError) return <ErrorBox error={findings.error} />;
   return (
