@@ -220,7 +220,7 @@ describe('the dashboard in Chromium', () => {
     await screenshot(page, 'environment-diff');
   });
 
-  it('creates a token that works at once, and lists the webhooks and the catalog', async () => {
+  it('creates a token that works at once, subscribes a webhook, and lists the catalog', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await shown('settings-tokens');
     await page.getByLabel('Name').fill('dashboard-ci');
@@ -237,6 +237,16 @@ describe('the dashboard in Chromium', () => {
 
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await shown('settings-webhooks');
+    await page.getByLabel('URL').fill('https://ci.example.com/sextant-hook');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    expect((await page.getByTestId('new-secret').innerText()).trim()).toMatch(/^whsec_/);
+    const hooks = page.getByRole('table', { name: 'Webhooks' });
+    await hooks.getByText('https://ci.example.com/sextant-hook').waitFor();
+    const stored = await fx.api<{ webhooks: { url: string; events: string[] }[] }>('/api/v1/webhooks');
+    expect(stored.webhooks.find((w) => w.url === 'https://ci.example.com/sextant-hook')?.events).toEqual(['finding.appeared', 'finding.disappeared']);
+    await hooks.getByRole('button', { name: 'Deliveries' }).click();
+    await page.getByText('Nothing delivered yet').waitFor();
+    await screenshot(page, 'settings-webhook-created');
     await page.getByRole('link', { name: 'Base-image catalog' }).click();
     await shown('settings-catalog');
   });

@@ -16,6 +16,7 @@ import type {
   VulnerabilityPage,
   BaseMatch,
   Webhook,
+  WebhookDelivery,
 } from './types.ts';
 
 const digestPath = (digest: string) => `/images/${digest}`;
@@ -101,6 +102,14 @@ export function useRevokeToken() {
 
 export function useWebhooks() {
   return useQuery({ queryKey: ['webhooks'], queryFn: ({ signal }) => api<{ webhooks: Webhook[] }>('/webhooks', { signal }) });
+}
+
+export function useWebhookDeliveries(id: string | null) {
+  return useQuery({
+    queryKey: ['webhooks', id, 'deliveries'],
+    queryFn: ({ signal }) => api<{ deliveries: WebhookDelivery[] }>(`/webhooks/${encodeURIComponent(id ?? '')}/deliveries`, { signal }),
+    enabled: id !== null,
+  });
 }
 
 export function useCreateWebhook() {

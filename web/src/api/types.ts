@@ -25,7 +25,7 @@ export type {
 } from '../../../src/platform/model.ts';
 export type { Deployment } from '../../../src/platform/store/environments.ts';
 export type { ListedCatalogEntry as CatalogEntry } from '../../../src/platform/store/platform-store.ts';
-export type { WebhookInfo as Webhook } from '../../../src/platform/store/webhooks.ts';
+export type { WebhookDeliveryInfo as WebhookDelivery, WebhookInfo as Webhook } from '../../../src/platform/store/webhooks.ts';
 export { SEVERITY_RATINGS as SEVERITIES } from '../../../src/platform/model.ts';
 
 /** `GET /images/{digest}?packages=false`: the stored image without its package list (the dashboard pages that). */

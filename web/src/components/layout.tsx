@@ -21,12 +21,12 @@ export function Layout() {
       <div className="shell">
         <aside className="rail">
           <div className="brand">
-            <Compass size={22} /> Sextant
+            <Compass size={22} /> <span className="label">Sextant</span>
           </div>
           <nav aria-label="Main">
             {NAV.map(({ to, label, icon: Icon, end }) => (
-              <NavLink key={to} to={to} end={end ?? false} className={({ isActive }) => `nav-item${isActive ? ' active' : ''}`}>
-                <Icon size={17} /> {label}
+              <NavLink key={to} to={to} end={end ?? false} title={label} className={({ isActive }) => `nav-item${isActive ? ' active' : ''}`}>
+                <Icon size={17} /> <span className="label">{label}</span>
               </NavLink>
             ))}
           </nav>
@@ -81,7 +81,7 @@ function SignOutButton() {
         navigate('/login');
       }}
     >
-      <LogOut size={17} /> Sign out
+      <LogOut size={17} /> <span className="label">Sign out</span>
     </button>
   );
 }

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { ApiError } from '../api/client.ts';
-import { useCatalog, useCreateToken, useCreateWebhook, useDeleteWebhook, useRevokeToken, useTokens, useWebhooks } from '../api/hooks.ts';
+import { useCatalog, useCreateToken, useCreateWebhook, useDeleteWebhook, useRevokeToken, useTokens, useWebhookDeliveries, useWebhooks } from '../api/hooks.ts';
 import type { TokenScope } from '../api/types.ts';
 import { useReady } from '../components/ready.tsx';
 import { Card, CopyButton, Empty, ErrorBox, Loading, PageHeader, TabLinks } from '../components/ui.tsx';
@@ -134,6 +134,7 @@ function Webhooks() {
   const remove = useDeleteWebhook();
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>([...EVENTS]);
+  const [shown, setShown] = useState<string | null>(null);
   useReady(webhooks.isSuccess || webhooks.isError);
   if (webhooks.isPending) return <Loading />;
   if (webhooks.isError) return <Forbidden error={webhooks.error} />;
@@ -186,7 +187,10 @@ function Webhooks() {
                     ))}
                   </td>
                   <td>{dateTime(w.createdAt)}</td>
-                  <td className="right">
+                  <td className="right nowrap">
+                    <button type="button" className="button small" aria-pressed={shown === w.id} onClick={() => setShown(shown === w.id ? null : w.id)}>
+                      Deliveries
+                    </button>{' '}
                     <button type="button" className="button small danger" onClick={() => confirm(`Delete the webhook to ${w.url}?`) && remove.mutate(w.id)}>
                       Delete
                     </button>
@@ -197,7 +201,53 @@ function Webhooks() {
           </table>
         )}
       </Card>
+      {shown ? <Deliveries id={shown} url={webhooks.data.webhooks.find((w) => w.id === shown)?.url ?? ''} /> : null}
     </div>
+  );
+}
+
+/** A webhook's latest deliveries: status, attempts, the last answer, and when it is tried next. */
+function Deliveries({ id, url }: { id: string; url: string }) {
+  const deliveries = useWebhookDeliveries(id);
+  return (
+    <Card title={`Latest deliveries to ${url}`}>
+      {deliveries.isPending ? (
+        <Loading />
+      ) : deliveries.isError ? (
+        <ErrorBox error={deliveries.error} />
+      ) : deliveries.data.deliveries.length === 0 ? (
+        <Empty>Nothing delivered yet: deliveries follow pushes and advisory updates that change findings.</Empty>
+      ) : (
+        <table className="data-table" aria-label="Deliveries">
+          <thead>
+            <tr>
+              <th>Created</th>
+              <th>Status</th>
+              <th className="right">Events</th>
+              <th className="right">Attempts</th>
+              <th>Last answer</th>
+              <th>Next attempt</th>
+            </tr>
+          </thead>
+          <tbody>
+            {deliveries.data.deliveries.map((d) => (
+              <tr key={d.id}>
+                <td title={d.id}>{dateTime(d.createdAt)}</td>
+                <td>
+                  <span className={`chip delivery-${d.status}`}>{d.status}</span>
+                </td>
+                <td className="right">{count(d.eventCount)}</td>
+                <td className="right">
+                  {d.attempts} / {d.maxAttempts}
+                </td>
+                <td className="small">{d.lastStatus !== null ? `HTTP ${d.lastStatus}` : (d.lastError ?? '—')}</td>
+                <td>{d.nextAttemptAt ? dateTime(d.nextAttemptAt) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }
 
