@@ -251,6 +251,29 @@ describe('the dashboard in Chromium', () => {
     await shown('settings-catalog');
   });
 
+  it('tells a push token that settings need admin, and sends a revoked token back to sign in', async () => {
+    const created = (await (
+      await fetch(`${fx.url}/api/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${fx.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e-push', scopes: ['push'] }) })
+    ).json()) as { token: string; info: { id: string } };
+    const pusher = await openPage(browser, { baseURL: fx.url, token: created.token, allowStatuses: [401, 403] });
+    try {
+      await pusher.page.goto('/settings/tokens');
+      await waitForReady(pusher.page);
+      await pusher.page.getByText('Only admin tokens can see and change this.').waitFor();
+      await screenshot(pusher.page, 'settings-not-admin');
+      const revoked = await fetch(`${fx.url}/api/v1/tokens/${created.info.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${fx.token}` } });
+      expect(revoked.status).toBe(204);
+      await pusher.page.goto('/images');
+      await expect.poll(() => new URL(pusher.page.url()).pathname).toBe('/login');
+      expect(new URL(pusher.page.url()).searchParams.get('next')).toBe('/images');
+      expect(await pusher.page.evaluate(() => sessionStorage.getItem('sextant.token'))).toBeNull();
+      // Only the refusals this test provoked: no console error, exception or failed request of another kind.
+      expect(pusher.problems.filter((p) => !/\b(401|403)\b/.test(p.text)), describeProblems(pusher.problems)).toEqual([]);
+    } finally {
+      await pusher.close();
+    }
+  });
+
   it('loaded nothing from anywhere but the server: fonts and icons are bundled, no CDN', async () => {
     expect(requested.length).toBeGreaterThan(20);
     expect(requested.filter((url) => !url.startsWith(`${fx.url}/`) && !url.startsWith('data:'))).toEqual([]);
