@@ -1,10 +1,12 @@
 // Environments: what runs where (namespace, workload, type, image and its findings), and the difference between
 // two environments, workload by workload. The chosen environments are in the URL (?env=…&compare=…).
+import type { ColumnDef } from '@tanstack/react-table';
 import { ArrowRight } from 'lucide-react';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useEnvironments, useImages } from '../api/hooks.ts';
 import type { Deployment, Environment, ImageSummary } from '../api/types.ts';
+import { DataTable } from '../components/data-table.tsx';
 import { useReady } from '../components/ready.tsx';
 import { SeverityCounts } from '../components/severity.tsx';
 import { Card, Empty, ErrorBox, Loading, PageHeader } from '../components/ui.tsx';
@@ -103,33 +105,25 @@ function ImageCell({ digest, images }: { digest: string; images: ImagesByDigest 
 }
 
 function Deployments({ environment, images }: { environment: Environment; images: ImagesByDigest }) {
-  const sorted = [...environment.deployments].sort((x, y) => workloadKey(x).localeCompare(workloadKey(y)));
+  const columns = useMemo<ColumnDef<Deployment, unknown>[]>(
+    () => [
+      { id: 'namespace', header: 'Namespace', accessorFn: (d) => d.namespace ?? '', cell: ({ row }) => row.original.namespace ?? <span className="muted">—</span> },
+      { id: 'workload', header: 'Workload', accessorFn: (d) => d.workload, cell: ({ row }) => <span className="strong">{row.original.workload}</span> },
+      { id: 'type', header: 'Type', accessorFn: (d) => d.workloadType, cell: ({ row }) => <span className="chip">{row.original.workloadType}</span> },
+      { id: 'image', header: 'Image', enableSorting: false, cell: ({ row }) => <ImageCell digest={row.original.digest} images={images} /> },
+    ],
+    [images],
+  );
   return (
-    <Card title={`What runs in ${environment.name} (${count(sorted.length)})`}>
-      <table className="data-table" aria-label={`Deployments in ${environment.name}`}>
-        <thead>
-          <tr>
-            <th>Namespace</th>
-            <th>Workload</th>
-            <th>Type</th>
-            <th>Image</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((d) => (
-            <tr key={`${workloadKey(d)} ${d.digest}`}>
-              <td>{d.namespace ?? <span className="muted">—</span>}</td>
-              <td className="strong">{d.workload}</td>
-              <td>
-                <span className="chip">{d.workloadType}</span>
-              </td>
-              <td>
-                <ImageCell digest={d.digest} images={images} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <Card title={`What runs in ${environment.name} (${count(environment.deployments.length)})`}>
+      <DataTable
+        label={`Deployments in ${environment.name}`}
+        data={environment.deployments}
+        columns={columns}
+        initialSorting={[{ id: 'namespace', desc: false }]}
+        rowKey={(d) => `${workloadKey(d)} ${d.digest}`}
+        empty="Nothing runs here now."
+      />
     </Card>
   );
 }
@@ -151,36 +145,16 @@ function EnvironmentDiff({ a, b, imagesA, imagesB }: { a: Environment; b: Enviro
   const onlyA = rows.filter((r) => r.a && !r.b);
   const onlyB = rows.filter((r) => !r.a && r.b);
   const same = rows.filter((r) => r.a && r.b && r.a.digest === r.b.digest);
+  const columns: ColumnDef<DiffRow, unknown>[] = [
+    { id: 'namespace', header: 'Namespace', accessorFn: (r) => r.namespace ?? '', cell: ({ row }) => row.original.namespace ?? <span className="muted">—</span> },
+    { id: 'workload', header: 'Workload', accessorFn: (r) => r.workload, cell: ({ row }) => <span className="strong">{row.original.workload}</span> },
+    { id: 'a', header: a.name, enableSorting: false, cell: ({ row }) => (row.original.a ? <ImageCell digest={row.original.a.digest} images={imagesA} /> : <span className="muted">not running</span>) },
+    { id: 'arrow', header: '', enableSorting: false, cell: () => <ArrowRight size={14} className="dim" /> },
+    { id: 'b', header: b.name, enableSorting: false, cell: ({ row }) => (row.original.b ? <ImageCell digest={row.original.b.digest} images={imagesB} /> : <span className="muted">not running</span>) },
+  ];
   const section = (title: string, list: DiffRow[], kind: string) => (
     <Card title={`${title} (${list.length})`} className={`diff-${kind}`}>
-      {list.length === 0 ? (
-        <Empty>None.</Empty>
-      ) : (
-        <table className="data-table" aria-label={title}>
-          <thead>
-            <tr>
-              <th>Namespace</th>
-              <th>Workload</th>
-              <th>{a.name}</th>
-              <th />
-              <th>{b.name}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((r) => (
-              <tr key={r.key}>
-                <td>{r.namespace ?? <span className="muted">—</span>}</td>
-                <td className="strong">{r.workload}</td>
-                <td>{r.a ? <ImageCell digest={r.a.digest} images={imagesA} /> : <span className="muted">not running</span>}</td>
-                <td>
-                  <ArrowRight size={14} className="dim" />
-                </td>
-                <td>{r.b ? <ImageCell digest={r.b.digest} images={imagesB} /> : <span className="muted">not running</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {list.length === 0 ? <Empty>None.</Empty> : <DataTable label={title} data={list} columns={columns} rowKey={(r) => r.key} />}
     </Card>
   );
   return (
