@@ -32,6 +32,20 @@ export function Card({ title, actions, children, className = '' }: { title?: Rea
   );
 }
 
+/** Short labels as chips (environments, scopes, events); `empty` (default an em dash) when there are none. */
+export function Chips({ items, empty = <span className="muted">—</span> }: { items: readonly string[]; empty?: ReactNode }) {
+  if (items.length === 0) return <>{empty}</>;
+  return (
+    <>
+      {items.map((item) => (
+        <span key={item} className="chip">
+          {item}
+        </span>
+      ))}
+    </>
+  );
+}
+
 export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
   return (
     <div className="stat">

@@ -9,7 +9,7 @@ import { DataTable } from '../components/data-table.tsx';
 import { useReady } from '../components/ready.tsx';
 import { SearchBox, useUrlState } from '../components/url-state.tsx';
 import { SeverityCounts } from '../components/severity.tsx';
-import { ErrorBox, Loading, PageHeader } from '../components/ui.tsx';
+import { Chips, ErrorBox, Loading, PageHeader } from '../components/ui.tsx';
 import { age, count, displayReference, shortDigest } from '../format.ts';
 
 const PAGE = 50;
@@ -80,16 +80,7 @@ export default function ImagesPage() {
         id: 'environments',
         header: 'Environments',
         enableSorting: false,
-        cell: ({ row }) =>
-          row.original.environments.length ? (
-            row.original.environments.map((e) => (
-              <span key={e} className="chip">
-                {e}
-              </span>
-            ))
-          ) : (
-            <span className="muted">—</span>
-          ),
+        cell: ({ row }) => <Chips items={row.original.environments} />,
       },
       { id: 'platform', header: 'Platform', enableSorting: false, cell: ({ row }) => <span className="muted">{[row.original.os, row.original.architecture].filter(Boolean).join('/') || '—'}</span> },
       { id: 'created', header: 'Created', cell: ({ row }) => <span title={row.original.created ?? ''}>{age(row.original.created)}</span> },

@@ -6,7 +6,7 @@ import { ApiError } from '../api/client.ts';
 import { useCatalog, useCreateToken, useCreateWebhook, useDeleteWebhook, useRevokeToken, useTokens, useWebhookDeliveries, useWebhooks } from '../api/hooks.ts';
 import type { TokenScope } from '../api/types.ts';
 import { useReady } from '../components/ready.tsx';
-import { Card, CopyButton, Empty, ErrorBox, Loading, PageHeader, TabLinks } from '../components/ui.tsx';
+import { Card, Chips, CopyButton, Empty, ErrorBox, Loading, PageHeader, TabLinks } from '../components/ui.tsx';
 import { age, count, dateTime, shortDigest } from '../format.ts';
 
 export default function SettingsPage() {
@@ -98,11 +98,7 @@ function Tokens() {
               <tr key={t.id}>
                 <td className="strong">{t.name}</td>
                 <td>
-                  {t.scopes.map((s) => (
-                    <span key={s} className="chip">
-                      {s}
-                    </span>
-                  ))}
+                  <Chips items={t.scopes} empty={null} />
                 </td>
                 <td title={t.createdAt}>{dateTime(t.createdAt)}</td>
                 <td>{t.lastUsedAt ? age(t.lastUsedAt) : <span className="muted">never</span>}</td>
@@ -180,11 +176,7 @@ function Webhooks() {
                 <tr key={w.id}>
                   <td className="mono small break">{w.url}</td>
                   <td>
-                    {w.events.map((e) => (
-                      <span key={e} className="chip">
-                        {e}
-                      </span>
-                    ))}
+                    <Chips items={w.events} empty={null} />
                   </td>
                   <td>{dateTime(w.createdAt)}</td>
                   <td className="right nowrap">

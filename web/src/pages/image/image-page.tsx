@@ -3,7 +3,7 @@
 import { useParams } from 'react-router';
 import { useImage, useImageFindings } from '../../api/hooks.ts';
 import { SeverityCounts } from '../../components/severity.tsx';
-import { Digest, ErrorBox, Loading, PageHeader, TabLinks } from '../../components/ui.tsx';
+import { Chips, Digest, ErrorBox, Loading, PageHeader, TabLinks } from '../../components/ui.tsx';
 import { age, count, displayReference } from '../../format.ts';
 import { BaseTab } from './base-tab.tsx';
 import { LayersTab } from './layers-tab.tsx';
@@ -37,11 +37,7 @@ export default function ImagePage() {
             <SeverityCounts counts={summary.vulnerabilities} />
             <span>{count(summary.packageCount)} packages</span>
             <span>created {age(summary.created)}</span>
-            {summary.environments.map((e) => (
-              <span key={e} className="chip">
-                {e}
-              </span>
-            ))}
+            <Chips items={summary.environments} empty={null} />
           </span>
         }
       />
