@@ -50,7 +50,7 @@ export function FindingsTable({ findings, metadata }: { findings: Finding[]; met
         accessorFn: (f) => f.packageName,
         cell: ({ row }) => (
           <div>
-            <span className="strong">{row.original.packageName}</span> <span className="mono small nowrap">{row.original.installedVersion}</span>
+            <span className="strong nowrap">{row.original.packageName}</span> <span className="mono small nowrap">{row.original.installedVersion}</span>
             <div className="muted small">{row.original.packageType}</div>
           </div>
         ),

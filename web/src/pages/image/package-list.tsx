@@ -12,6 +12,8 @@ import { ErrorBox, Loading, Pager } from '../../components/ui.tsx';
 import { bytes } from '../../format.ts';
 
 const PAGE = 100;
+/** Columns a layer's package list leaves out: the layer is known, and the panel is narrow. */
+const COMPACT_HIDDEN = new Set(['layer', 'size', 'licenses', 'direct']);
 const SORTS = ['name', 'type', 'version', 'vulnerabilities', 'layer'] as const;
 const TYPES = ['deb', 'apk', 'rpm', 'npm', 'pypi', 'maven', 'golang', 'cargo', 'gem', 'composer', 'nuget', 'generic'];
 
@@ -126,7 +128,7 @@ export function PackageList({ digest, layer, compact = false }: { digest: string
           <DataTable
             label="Packages"
             data={packages.data.packages}
-            columns={compact ? columns.filter((c) => c.id !== 'layer' && c.id !== 'size') : columns}
+            columns={compact ? columns.filter((c) => !COMPACT_HIDDEN.has(c.id ?? '')) : columns}
             rowKey={(r) => `${r.position}`}
             sorting={sorting}
             onSortingChange={(updater) => {
