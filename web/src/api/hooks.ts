@@ -131,7 +131,3 @@ export function useDeleteWebhook() {
 export function useCatalog() {
   return useQuery({ queryKey: ['catalog'], queryFn: ({ signal }) => api<{ entries: CatalogEntry[] }>('/catalog', { signal }) });
 }
-
-export function useAdvisoryStatus() {
-  return useQuery({ queryKey: ['advisories', 'status'], queryFn: ({ signal }) => api<Record<string, unknown>>('/advisories/status', { signal }) });
-}
